@@ -1,0 +1,2 @@
+/** smb-cli: The `smb` command line tool. */
+export const PACKAGE_NAME = "smb-cli";
