@@ -1,2 +1,5 @@
-/** smb-structures: Every SMB2/3 wire structure: MS-SMB2 messages, MS-FSCC info classes, MS-DTYP security descriptors, create contexts, FSCTLs, MS-DFSC referrals and the NTSTATUS table. No I/O. */
-export const PACKAGE_NAME = "smb-structures";
+/** smb-structures: every SMB2/3 wire structure, declared once. No I/O. */
+export * from "./codec/index.js";
+export * from "./smb2/constants.js";
+export * from "./smb2/header.js";
+export * from "./smb2/transform-header.js";

@@ -1,0 +1,16 @@
+export { SmbDecodeError, SmbEncodeError } from "./errors.js";
+export type {
+  CodecContext,
+  ConstField,
+  CountField,
+  DefaultField,
+  LengthField,
+  OffsetField,
+  VarCodec,
+} from "./fields.js";
+export { constant, countOf, lengthOf, nextEntryOffset, offsetOf, reserved, withDefault } from "./fields.js";
+export type { FixedCodec } from "./primitives.js";
+export { bytes, i32, i64, mapped, u8, u16, u32, u64 } from "./primitives.js";
+export type { Decoded, Field, Fields, Input, StructOptions } from "./struct.js";
+export { alignUp, Struct, struct } from "./struct.js";
+export { chain, utf16, varArray, varBytes, varStruct } from "./variable.js";

@@ -1,0 +1,99 @@
+/**
+ * Fixed-size field codecs: little-endian integers and raw byte runs (MS-SMB2 2.1: all fields are
+ * little-endian unless stated). Each knows its size, so struct layouts are computed, not hand-written.
+ */
+export interface FixedCodec<T> {
+  readonly kind: "fixed";
+  readonly size: number;
+  /** Caller guarantees `off + size <= buf.length`. */
+  read(buf: Buffer, off: number): T;
+  write(buf: Buffer, off: number, value: T): void;
+  /** Range check used by encode; returns a reason when the value does not fit. */
+  check?(value: T): string | undefined;
+}
+
+function uint(size: 1 | 2 | 4, max: number): FixedCodec<number> {
+  return {
+    kind: "fixed",
+    size,
+    read:
+      size === 1 ? (b, o) => b[o]! : size === 2 ? (b, o) => b.readUInt16LE(o) : (b, o) => b.readUInt32LE(o),
+    write:
+      size === 1
+        ? (b, o, v) => {
+            b[o] = v;
+          }
+        : size === 2
+          ? (b, o, v) => {
+              b.writeUInt16LE(v, o);
+            }
+          : (b, o, v) => {
+              b.writeUInt32LE(v, o);
+            },
+    check: (v) => (Number.isInteger(v) && v >= 0 && v <= max ? undefined : `${v} is not a u${size * 8}`),
+  };
+}
+
+export const u8: FixedCodec<number> = uint(1, 0xff);
+export const u16: FixedCodec<number> = uint(2, 0xffff);
+export const u32: FixedCodec<number> = uint(4, 0xffffffff);
+
+export const i32: FixedCodec<number> = {
+  kind: "fixed",
+  size: 4,
+  read: (b, o) => b.readInt32LE(o),
+  write: (b, o, v) => {
+    b.writeInt32LE(v, o);
+  },
+  check: (v) =>
+    Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff ? undefined : `${v} is not an i32`,
+};
+
+/** 64-bit unsigned as bigint (offsets, sizes, MessageId, SessionId can exceed 2^53). */
+export const u64: FixedCodec<bigint> = {
+  kind: "fixed",
+  size: 8,
+  read: (b, o) => b.readBigUInt64LE(o),
+  write: (b, o, v) => {
+    b.writeBigUInt64LE(v, o);
+  },
+  check: (v) =>
+    typeof v === "bigint" && v >= 0n && v <= 0xffffffffffffffffn ? undefined : `${v} is not a u64`,
+};
+
+export const i64: FixedCodec<bigint> = {
+  kind: "fixed",
+  size: 8,
+  read: (b, o) => b.readBigInt64LE(o),
+  write: (b, o, v) => {
+    b.writeBigInt64LE(v, o);
+  },
+  check: (v) =>
+    typeof v === "bigint" && v >= -0x8000000000000000n && v <= 0x7fffffffffffffffn
+      ? undefined
+      : `${v} is not an i64`,
+};
+
+/** A fixed run of bytes, decoded as a view into the source buffer (no copy). */
+export function bytes(size: number): FixedCodec<Buffer> {
+  return {
+    kind: "fixed",
+    size,
+    read: (b, o) => b.subarray(o, o + size),
+    write: (b, o, v) => {
+      b.set(v, o);
+    },
+    check: (v) => (v.length === size ? undefined : `expected ${size} bytes, got ${v.length}`),
+  };
+}
+
+/** Maps a fixed codec's value to another representation (enums, FILETIME -> Date ...). */
+export function mapped<T, U>(inner: FixedCodec<T>, to: (v: T) => U, from: (v: U) => T): FixedCodec<U> {
+  return {
+    kind: "fixed",
+    size: inner.size,
+    read: (b, o) => to(inner.read(b, o)),
+    write: (b, o, v) => inner.write(b, o, from(v)),
+    check: inner.check ? (v) => inner.check!(from(v)) : undefined,
+  };
+}
