@@ -3,3 +3,5 @@ export * from "./codec/index.js";
 export * from "./smb2/constants.js";
 export * from "./smb2/header.js";
 export * from "./smb2/transform-header.js";
+export * from "./dtyp/filetime.js";
+export * from "./dtyp/guid.js";

@@ -14,3 +14,5 @@ export { bytes, i32, i64, mapped, u8, u16, u32, u64 } from "./primitives.js";
 export type { Decoded, Field, Fields, Input, StructOptions } from "./struct.js";
 export { alignUp, Struct, struct } from "./struct.js";
 export { chain, utf16, varArray, varBytes, varStruct } from "./variable.js";
+export type { NamedValues } from "./format.js";
+export { formatEnum, formatFlags } from "./format.js";

@@ -1,0 +1,26 @@
+/**
+ * MS-DTYP 2.3.3 FILETIME: 100-ns intervals since 1601-01-01 UTC, as a u64. Kept as bigint on the wire
+ * codec (full precision); converted to Date where callers want one.
+ */
+import type { FixedCodec } from "../codec/primitives.js";
+import { u64 } from "../codec/primitives.js";
+
+/** 100-ns intervals between 1601-01-01 and 1970-01-01. */
+export const FILETIME_UNIX_EPOCH = 116444736000000000n;
+
+export function filetimeToDate(ft: bigint): Date {
+  return new Date(Number((ft - FILETIME_UNIX_EPOCH) / 10000n));
+}
+export function dateToFiletime(d: Date): bigint {
+  return BigInt(d.getTime()) * 10000n + FILETIME_UNIX_EPOCH;
+}
+/** Milliseconds since the Unix epoch with sub-ms precision (fs.Stats *Ms fields). */
+export function filetimeToUnixMs(ft: bigint): number {
+  return Number(ft - FILETIME_UNIX_EPOCH) / 10000;
+}
+export function unixMsToFiletime(ms: number): bigint {
+  return BigInt(Math.round(ms * 10000)) + FILETIME_UNIX_EPOCH;
+}
+
+/** FILETIME field: the raw u64 (0 means "not set" / "don't change" in SET_INFO). */
+export const filetime: FixedCodec<bigint> = u64;
