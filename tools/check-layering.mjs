@@ -4,10 +4,19 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 
-const ORDER = ["smb-structures", "smb-crypto", "smb-auth", "smb-transport", "smb-client", "smb-dfs", "smb-cli"];
+const ORDER = [
+  "smb-structures",
+  "smb-crypto",
+  "smb-auth",
+  "smb-transport",
+  "smb-client",
+  "smb-dfs",
+  "smb-cli",
+];
 const root = new URL("..", import.meta.url).pathname;
 const builtins = new Set(builtinModules);
-const importRe = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:import|require)\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+const importRe =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:import|require)\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
 
 function* walk(dir) {
   for (const name of readdirSync(dir)) {
