@@ -5,3 +5,4 @@ export * from "./smb2/header.js";
 export * from "./smb2/transform-header.js";
 export * from "./dtyp/filetime.js";
 export * from "./dtyp/guid.js";
+export * from "./ntstatus/index.js";
