@@ -1,0 +1,152 @@
+/** Direct TCP transport (MS-SMB2 2.1), port 445 by default. */
+import { type Socket, connect as netConnect } from "node:net";
+import { ConnectionClosedError, RequestAbortedError, SmbTransportError } from "./errors.js";
+import { FrameReader, frameHeader } from "./frame-reader.js";
+import type { Transport, TransportHandlers } from "./transport.js";
+
+export interface TcpTransportOptions {
+  /** Address to connect to (may differ from the server name used for SPNs). */
+  host: string;
+  port?: number;
+  connectTimeoutMs?: number;
+  /** TCP keep-alive probe delay; 0 disables. */
+  keepAliveMs?: number;
+}
+
+export class TcpTransport implements Transport {
+  readonly host: string;
+  readonly port: number;
+  private socket: Socket | undefined;
+  private reader: FrameReader | undefined;
+  private handlers: TransportHandlers | undefined;
+  private closed = false;
+  private maxMessage = 16 * 1024 * 1024;
+  private readonly connectTimeoutMs: number;
+  private readonly keepAliveMs: number;
+
+  constructor(opts: TcpTransportOptions) {
+    this.host = opts.host;
+    this.port = opts.port ?? 445;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+    this.keepAliveMs = opts.keepAliveMs ?? 30_000;
+  }
+
+  get remote(): string {
+    return this.host.includes(":") ? `[${this.host}]:${this.port}` : `${this.host}:${this.port}`;
+  }
+
+  get connected(): boolean {
+    return this.socket !== undefined && !this.closed;
+  }
+
+  connect(handlers: TransportHandlers, signal?: AbortSignal): Promise<void> {
+    if (this.socket) return Promise.reject(new SmbTransportError("transport already used", "ERR_SMB_STATE"));
+    this.handlers = handlers;
+    return new Promise((resolve, reject) => {
+      const socket = netConnect({ host: this.host, port: this.port, noDelay: true });
+      this.socket = socket;
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        this.closed = true;
+        socket.destroy();
+        reject(err);
+      };
+      const timer = setTimeout(
+        () =>
+          fail(
+            new SmbTransportError(
+              `connect to ${this.remote} timed out after ${this.connectTimeoutMs} ms`,
+              "ERR_SMB_CONNECT_TIMEOUT",
+            ),
+          ),
+        this.connectTimeoutMs,
+      );
+      const onAbort = () => fail(new RequestAbortedError("connect", { cause: signal?.reason }));
+      const onError = (err: NodeJS.ErrnoException) =>
+        fail(
+          new SmbTransportError(
+            `connect to ${this.remote} failed: ${err.message}`,
+            err.code ?? "ERR_SMB_CONNECT",
+            {
+              cause: err,
+            },
+          ),
+        );
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        socket.off("error", onError);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      socket.once("error", onError);
+      socket.once("connect", () => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        if (this.keepAliveMs > 0) socket.setKeepAlive(true, this.keepAliveMs);
+        this.attach(socket);
+        resolve();
+      });
+    });
+  }
+
+  private attach(socket: Socket): void {
+    const reader = new FrameReader((m) => this.handlers!.onMessage(m), this.maxMessage);
+    this.reader = reader;
+    socket.on("data", (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (err) {
+        this.shutdown(err as Error);
+      }
+    });
+    socket.on("error", (err) => this.shutdown(new ConnectionClosedError(err.message, { cause: err })));
+    socket.on("close", () => {
+      const partial = reader.partialBytes;
+      this.shutdown(
+        new ConnectionClosedError(
+          partial ? `peer closed mid-message (${partial} bytes received)` : "peer closed",
+        ),
+      );
+    });
+  }
+
+  private shutdown(error?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket?.destroy();
+    this.handlers?.onClose(error);
+  }
+
+  send(segments: readonly Uint8Array[]): void {
+    const socket = this.socket;
+    if (!socket || this.closed) throw new ConnectionClosedError("not connected");
+    let length = 0;
+    for (const s of segments) length += s.length;
+    socket.cork();
+    socket.write(frameHeader(length));
+    for (const s of segments) socket.write(s);
+    socket.uncork();
+  }
+
+  close(): void {
+    this.shutdown(undefined);
+  }
+
+  setMaxMessageSize(bytes: number): void {
+    this.maxMessage = bytes;
+    if (this.reader) this.reader.maxFrameSize = bytes;
+  }
+
+  ref(): void {
+    this.socket?.ref();
+  }
+
+  unref(): void {
+    this.socket?.unref();
+  }
+}
