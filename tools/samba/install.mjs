@@ -4,6 +4,8 @@ import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 
 const TOOLS = ["smbd", "smbclient", "smbpasswd"];
+// samba-vfs-modules (streams_xattr) is only a Recommends of samba: name it in case recommends are off.
+const PACKAGES = ["samba", "smbclient", "samba-vfs-modules"];
 const SBIN = ["/usr/sbin", "/sbin", "/usr/local/sbin"];
 
 /** Absolute path of a tool on PATH or in an sbin dir (smbd lives in /usr/sbin), or undefined. */
