@@ -254,3 +254,34 @@ export class MessageCipher {
     return `MessageCipher { algorithm: '${this.algorithm}', key: <hidden> }`;
   }
 }
+
+/**
+ * Both directions of one session for a client: encrypts requests with Session.EncryptionKey
+ * (client-to-server) and decrypts replies with Session.DecryptionKey (server-to-client). A server would
+ * pass the keys the other way round.
+ */
+export class SessionCipher {
+  readonly algorithm: CipherAlgorithm;
+  readonly #outbound: MessageCipher;
+  readonly #inbound: MessageCipher;
+
+  constructor(alg: CipherAlgorithm, encryptionKey: Uint8Array, decryptionKey: Uint8Array) {
+    this.algorithm = alg;
+    this.#outbound = new MessageCipher(alg, encryptionKey);
+    this.#inbound = new MessageCipher(alg, decryptionKey);
+  }
+
+  /** See {@link MessageCipher.encrypt}. */
+  encrypt(plainSegments: readonly Uint8Array[], sessionId: bigint): Buffer[] {
+    return this.#outbound.encrypt(plainSegments, sessionId);
+  }
+
+  /** See {@link MessageCipher.decrypt}. */
+  decrypt(message: Uint8Array): Buffer {
+    return this.#inbound.decrypt(message);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `SessionCipher { algorithm: '${this.algorithm}', keys: <hidden> }`;
+  }
+}

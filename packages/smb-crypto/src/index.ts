@@ -12,6 +12,7 @@ export {
   cipherAlgorithmFromId,
   MessageCipher,
   type MessageCipherOptions,
+  SessionCipher,
 } from "./encryption.js";
 export {
   type DecryptionFailure,
