@@ -1,6 +1,6 @@
 // Locates Samba's binaries and installs them with apt-get when missing (as root only).
 import { execFileSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 const TOOLS = ["smbd", "smbclient", "smbpasswd"];
@@ -27,22 +27,29 @@ export function toolPath(name) {
   return p;
 }
 
-export function ensureSambaInstalled() {
+/** What is missing: tools, and the streams_xattr VFS module (samba-vfs-modules, only a Recommends). */
+function missingParts() {
   const missing = TOOLS.filter((t) => !findTool(t));
+  const libs = existsSync("/usr/lib") ? readdirSync("/usr/lib").map((d) => join("/usr/lib", d)) : [];
+  const vfs = ["/usr/lib", ...libs].some((d) => existsSync(join(d, "samba/vfs/streams_xattr.so")));
+  return vfs ? missing : [...missing, "streams_xattr.so"];
+}
+
+export function ensureSambaInstalled() {
+  const missing = missingParts();
   if (missing.length === 0) return;
-  const hint =
-    "install Samba: sudo apt-get install -y samba smbclient (or set SMB_SERVER to an external server)";
+  const hint = `install Samba: sudo apt-get install -y ${PACKAGES.join(" ")} (or set SMB_SERVER to an external server)`;
   if (process.getuid?.() !== 0 || !findTool("apt-get")) {
     throw new Error(`Samba is missing (${missing.join(", ")}); ${hint}`);
   }
   console.error(`Samba is missing (${missing.join(", ")}); installing it with apt-get...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  execFileSync("apt-get", ["update"], { stdio: ["ignore", "ignore", "inherit"], env });
-  execFileSync("apt-get", ["install", "-y", "samba", "smbclient"], {
+  const opts = {
     stdio: ["ignore", "ignore", "inherit"],
-    env,
-  });
-  const still = TOOLS.filter((t) => !findTool(t));
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  };
+  execFileSync("apt-get", ["update"], opts);
+  execFileSync("apt-get", ["install", "-y", ...PACKAGES], opts);
+  const still = missingParts();
   if (still.length)
     throw new Error(`apt-get install finished but ${still.join(", ")} is still missing; ${hint}`);
 }
