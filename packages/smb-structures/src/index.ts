@@ -6,3 +6,5 @@ export * from "./smb2/transform-header.js";
 export * from "./dtyp/filetime.js";
 export * from "./dtyp/guid.js";
 export * from "./ntstatus/index.js";
+export * from "./smb2/file-id.js";
+export * from "./smb2/messages/index.js";

@@ -50,23 +50,45 @@ export function withDefault<T>(codec: FixedCodec<T>, value: T): DefaultField<T> 
   return { kind: "default", codec, value };
 }
 
-/** Offset of a variable field, counted from the context base (SMB2 header) or the struct start. */
+/**
+ * What an offset counts from: the context base (the SMB2 header), the struct's own start, or the end of
+ * its fixed fields (MS-FSCC / MS-SMB2 "offset from the beginning of the PathBuffer field").
+ */
+export type OffsetBase = "base" | "self" | "fixedEnd";
+
+/** Offset of a variable field, counted from the struct's `offsetsFrom` base unless `from` overrides it. */
 export interface OffsetField {
   readonly kind: "offset";
   readonly codec: FixedCodec<number>;
   readonly target: string;
+  /** Written as 0 when the part is empty (MS-SMB2: "If no ... are sent, this value MUST be 0"). */
+  readonly zeroIfEmpty: boolean;
+  readonly from?: OffsetBase;
 }
-export function offsetOf(target: string, codec: FixedCodec<number>): OffsetField {
-  return { kind: "offset", codec, target };
+export interface OffsetOptions {
+  zeroIfEmpty?: boolean;
+  from?: OffsetBase;
+}
+export function offsetOf(target: string, codec: FixedCodec<number>, opts: OffsetOptions = {}): OffsetField {
+  return { kind: "offset", codec, target, zeroIfEmpty: opts.zeroIfEmpty ?? false, from: opts.from };
 }
 /** Byte length of a variable field. */
 export interface LengthField {
   readonly kind: "length";
   readonly codec: FixedCodec<number>;
   readonly target: string;
+  /**
+   * Added to the part's size to get the wire value: -1 when the length leaves out a terminator the part
+   * carries (FILE_FULL_EA_INFORMATION.EaNameLength excludes the name's NUL).
+   */
+  readonly adjust: number;
 }
-export function lengthOf(target: string, codec: FixedCodec<number>): LengthField {
-  return { kind: "length", codec, target };
+export function lengthOf(
+  target: string,
+  codec: FixedCodec<number>,
+  opts: { adjust?: number } = {},
+): LengthField {
+  return { kind: "length", codec, target, adjust: opts.adjust ?? 0 };
 }
 /** Element count of a variable list. */
 export interface CountField {
@@ -76,6 +98,33 @@ export interface CountField {
 }
 export function countOf(target: string, codec: FixedCodec<number>): CountField {
   return { kind: "count", codec, target };
+}
+
+/**
+ * The type field of a tagged union (see `union`): derived from the value on encode, handed to the
+ * union's decoder on decode.
+ */
+export interface TagField {
+  readonly kind: "tag";
+  readonly codec: FixedCodec<number>;
+  readonly target: string;
+}
+export function tagOf(target: string, codec: FixedCodec<number>): TagField {
+  return { kind: "tag", codec, target };
+}
+
+/**
+ * A byte count from the start of field `from` (default: the field after this one) to the end of the
+ * struct: SymLinkLength, ReparseDataLength. Computed on encode; on decode it bounds the struct (a value
+ * past the available bytes is an error).
+ */
+export interface SizeField {
+  readonly kind: "size";
+  readonly codec: FixedCodec<number>;
+  readonly from: string | undefined;
+}
+export function sizeFrom(codec: FixedCodec<number>, from?: string): SizeField {
+  return { kind: "size", codec, from };
 }
 
 /** Result of decoding a variable part: the value and the position just past it. */
@@ -105,9 +154,13 @@ export interface VarCodec<T> {
     end: number,
     count: number | undefined,
     ctx: CodecContext,
+    /** The value of the struct's `tagOf` field for this part, if it has one. */
+    tag?: number,
   ): VarDecoded<T>;
   size(value: T): number;
   count?(value: T): number;
+  /** The tag a `tagOf` field gets for this value (tagged unions). */
+  tag?(value: T): number;
   write(buf: Buffer, off: number, value: T, ctx: CodecContext): void;
   readonly structure?: string;
 }

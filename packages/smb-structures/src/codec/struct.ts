@@ -9,7 +9,10 @@ import type {
   CountField,
   DefaultField,
   LengthField,
+  OffsetBase,
   OffsetField,
+  SizeField,
+  TagField,
   VarCodec,
 } from "./fields.js";
 import type { FixedCodec } from "./primitives.js";
@@ -20,10 +23,19 @@ type AnyFixed = FixedCodec<any>;
 type AnyVar = VarCodec<any>;
 // biome-ignore lint/suspicious/noExplicitAny: as above.
 type AnyDefault = DefaultField<any>;
-export type Field = AnyFixed | ConstField | AnyDefault | OffsetField | LengthField | CountField | AnyVar;
+export type Field =
+  | AnyFixed
+  | ConstField
+  | AnyDefault
+  | OffsetField
+  | LengthField
+  | CountField
+  | TagField
+  | SizeField
+  | AnyVar;
 export type Fields = Record<string, Field>;
 
-type Hidden = ConstField | OffsetField | LengthField | CountField;
+type Hidden = ConstField | OffsetField | LengthField | CountField | TagField | SizeField;
 type ValueOf<F> =
   F extends FixedCodec<infer T>
     ? T
@@ -48,8 +60,12 @@ export type Input<F extends Fields> = Simplify<
 >;
 
 export interface StructOptions {
-  /** Offsets count from the context base (the SMB2 header: default) or from the struct's own start. */
-  offsetsFrom?: "base" | "self";
+  /**
+   * Offsets count from the context base (the SMB2 header: default), the struct's own start, or the end of
+   * its fixed fields. Parts without an offset field are aligned relative to the context base ("base") or
+   * the struct start (otherwise).
+   */
+  offsetsFrom?: OffsetBase;
   /** Bytes the header occupies before this struct when encoding standalone (64 for SMB2 bodies). */
   encodeBase?: number;
   /** Minimum encoded size (MS-SMB2 bodies whose StructureSize counts one byte of an empty buffer). */
@@ -70,12 +86,15 @@ interface VarSlot {
   offsetSlot?: FixedSlot;
   lengthSlot?: FixedSlot;
   countSlot?: FixedSlot;
+  tagSlot?: FixedSlot;
 }
 
 export class Struct<F extends Fields> {
   readonly fixedSize: number;
   private readonly fixed: FixedSlot[] = [];
   private readonly vars: VarSlot[] = [];
+  private readonly sizeSlots: { slot: FixedSlot; from: number }[] = [];
+  private readonly offsetsFrom: OffsetBase;
   private readonly selfBase: boolean;
   private readonly encodeBase: number;
   private readonly minSize: number;
@@ -85,7 +104,8 @@ export class Struct<F extends Fields> {
     readonly fields: F,
     readonly options: StructOptions = {},
   ) {
-    this.selfBase = options.offsetsFrom === "self";
+    this.offsetsFrom = options.offsetsFrom ?? "base";
+    this.selfBase = this.offsetsFrom !== "base";
     this.encodeBase = options.encodeBase ?? 0;
     this.minSize = options.minSize ?? 0;
     let off = 0;
@@ -103,14 +123,24 @@ export class Struct<F extends Fields> {
       off += codec.size;
     }
     this.fixedSize = off;
-    for (const slot of this.fixed) {
+    for (const [i, slot] of this.fixed.entries()) {
       const f = slot.field;
-      if (f.kind !== "offset" && f.kind !== "length" && f.kind !== "count") continue;
+      if (f.kind === "size") {
+        const from = f.from === undefined ? this.fixed[i + 1]?.off : byName.get(f.from)?.off;
+        if (from === undefined) throw new Error(`${name}.${slot.name}: no field ${f.from ?? "after it"}`);
+        this.sizeSlots.push({ slot, from });
+        continue;
+      }
+      if (f.kind !== "offset" && f.kind !== "length" && f.kind !== "count" && f.kind !== "tag") continue;
       const target = this.vars.find((v) => v.name === f.target);
       if (!target) throw new Error(`${name}.${slot.name}: no variable part named ${f.target}`);
       if (f.kind === "offset") target.offsetSlot = slot;
       else if (f.kind === "length") target.lengthSlot = slot;
-      else target.countSlot = slot;
+      else if (f.kind === "count") target.countSlot = slot;
+      else {
+        if (!target.codec.tag) throw new Error(`${name}.${slot.name}: ${f.target} is not a tagged union`);
+        target.tagSlot = slot;
+      }
     }
     const zc = this.vars.findIndex((v) => v.codec.zeroCopy);
     if (zc >= 0 && zc !== this.vars.length - 1) throw new Error(`${name}: zero-copy part must be last`);
@@ -132,6 +162,9 @@ export class Struct<F extends Fields> {
     }
     const out: Record<string, unknown> = {};
     const hidden = this.vars.length ? new Map<FixedSlot, number>() : undefined;
+    // Set by a size field: the struct then occupies exactly that many bytes (padding after its last
+    // part included), which is where the next element of a list starts (ACE.AceSize, ACL.AclSize).
+    let sizedEnd: number | undefined;
     for (const slot of this.fixed) {
       const f = slot.field;
       const v = slot.codec.read(buf, start + slot.off);
@@ -144,32 +177,56 @@ export class Struct<F extends Fields> {
         case "offset":
         case "length":
         case "count":
+        case "tag":
           hidden!.set(slot, v as number);
           break;
+        case "size": {
+          const { from } = this.sizeSlots.find((s) => s.slot === slot)!;
+          const limit = start + from + (v as number);
+          if (limit > end) {
+            throw new SmbDecodeError(
+              this.name,
+              slot.name,
+              `${v} bytes from offset ${from} exceed the buffer`,
+            );
+          }
+          if (limit >= start + this.fixedSize) end = sizedEnd = limit;
+          break;
+        }
         default:
           out[slot.name] = v;
       }
     }
     let cursor = start + this.fixedSize;
-    const base = this.selfBase ? start : (ctx?.base ?? start - this.encodeBase);
-    const innerCtx: CodecContext = ctx ?? { base };
+    const ctxBase = ctx?.base ?? start - this.encodeBase;
+    const base = this.selfBase ? start : ctxBase;
+    const innerCtx: CodecContext = ctx ?? { base: ctxBase };
     for (const v of this.vars) {
-      const length = v.lengthSlot ? hidden!.get(v.lengthSlot)! : undefined;
+      const lengthField = v.lengthSlot?.field as LengthField | undefined;
+      const length = v.lengthSlot ? hidden!.get(v.lengthSlot)! - lengthField!.adjust : undefined;
       const count = v.countSlot ? hidden!.get(v.countSlot)! : undefined;
+      const tag = v.tagSlot ? hidden!.get(v.tagSlot)! : undefined;
+      // A tagged union decodes even an empty part (its type alone may be the value).
+      const empty = (length === 0 || count === 0) && !v.tagSlot;
       let pos: number;
       if (v.offsetSlot) {
         const rel = hidden!.get(v.offsetSlot)!;
-        if ((length === 0 || count === 0) && rel === 0) {
+        // A zero offset is "absent" for an empty part, and always for a zeroIfEmpty offset (MS-DTYP
+        // SECURITY_DESCRIPTOR.OffsetOwner ... have no length: 0 is their only way to say "none").
+        if (rel === 0 && (empty || (v.offsetSlot.field as OffsetField).zeroIfEmpty)) {
           out[v.name] = v.codec.empty;
           continue;
         }
-        pos = base + rel;
+        pos = this.offsetBase(v.offsetSlot.field as OffsetField, start, ctxBase) + rel;
       } else {
         pos = alignUp(cursor - base, v.codec.align) + base;
       }
-      if (length === 0 || count === 0) {
+      if (empty) {
         out[v.name] = v.codec.empty;
         continue;
+      }
+      if (length !== undefined && length < 0) {
+        throw new SmbDecodeError(this.name, v.lengthSlot!.name, "length below its minimum");
       }
       if (pos < start || pos > end) {
         throw new SmbDecodeError(this.name, v.name, `offset ${pos - base} outside the structure`);
@@ -185,12 +242,12 @@ export class Struct<F extends Fields> {
           );
         }
       }
-      const r = v.codec.decode(buf, pos, partEnd, count, innerCtx);
+      const r = v.codec.decode(buf, pos, partEnd, count, innerCtx, tag);
       out[v.name] = r.value;
       if (r.end > cursor) cursor = r.end;
     }
     if (this.vars.length === 0) cursor = start + this.fixedSize;
-    return { value: out as Decoded<F>, end: cursor };
+    return { value: out as Decoded<F>, end: sizedEnd ?? cursor };
   }
 
   /** Encoded size of `value` (fixed part, aligned variable parts, minimum size). */
@@ -232,6 +289,18 @@ export class Struct<F extends Fields> {
     return off + lay.size;
   }
 
+  /** Where the offsets of `f` count from, for a struct at `start` (decode) or `off` (encode). */
+  private offsetBase(f: OffsetField, start: number, ctxBase: number): number {
+    switch (f.from ?? this.offsetsFrom) {
+      case "self":
+        return start;
+      case "fixedEnd":
+        return start + this.fixedSize;
+      default:
+        return ctxBase;
+    }
+  }
+
   /** Positions of each variable part relative to the struct start, given where the struct sits. */
   private layout(v: Record<string, unknown>, startFromBase: number): { size: number; positions: number[] } {
     let cursor = this.fixedSize;
@@ -239,9 +308,14 @@ export class Struct<F extends Fields> {
     for (const slot of this.vars) {
       const val = v[slot.name] ?? slot.codec.empty;
       const from = this.selfBase ? 0 : startFromBase;
-      cursor = alignUp(cursor + from, slot.codec.align) - from;
+      const size = slot.codec.size(val);
+      // An empty part whose offset is written as 0 is absent: it gets no alignment padding.
+      const absent =
+        (slot.offsetSlot?.field as OffsetField | undefined)?.zeroIfEmpty &&
+        (size === 0 || slot.codec.count?.(val) === 0);
+      if (!absent) cursor = alignUp(cursor + from, slot.codec.align) - from;
       positions.push(cursor);
-      cursor += slot.codec.size(val);
+      cursor += size;
     }
     return { size: Math.max(cursor, this.minSize), positions };
   }
@@ -254,19 +328,29 @@ export class Struct<F extends Fields> {
     ctx: CodecContext,
     skipZeroCopy: boolean,
   ): void {
-    const base = this.selfBase ? off : ctx.base;
     const computed = new Map<string, number>();
+    for (const { slot, from } of this.sizeSlots) computed.set(slot.name, lay.size - from);
     this.vars.forEach((slot, i) => {
       const val = v[slot.name] ?? slot.codec.empty;
       const pos = off + lay.positions[i]!;
       const size = slot.codec.size(val);
-      if (slot.offsetSlot) computed.set(slot.offsetSlot.name, pos - base);
-      if (slot.lengthSlot) computed.set(slot.lengthSlot.name, size);
-      if (slot.countSlot) {
-        if (!slot.codec.count)
-          throw new Error(`${this.name}.${slot.name}: count field on an uncountable part`);
-        computed.set(slot.countSlot.name, slot.codec.count(val));
+      const count = slot.codec.count?.(val);
+      if (slot.offsetSlot) {
+        const f = slot.offsetSlot.field as OffsetField;
+        const isEmpty = size === 0 || count === 0;
+        computed.set(
+          slot.offsetSlot.name,
+          f.zeroIfEmpty && isEmpty ? 0 : pos - this.offsetBase(f, off, ctx.base),
+        );
       }
+      if (slot.lengthSlot)
+        computed.set(slot.lengthSlot.name, size + (slot.lengthSlot.field as LengthField).adjust);
+      if (slot.countSlot) {
+        if (count === undefined)
+          throw new Error(`${this.name}.${slot.name}: count field on an uncountable part`);
+        computed.set(slot.countSlot.name, count);
+      }
+      if (slot.tagSlot) computed.set(slot.tagSlot.name, slot.codec.tag!(val));
       if (!(skipZeroCopy && slot.codec.zeroCopy)) slot.codec.write(buf, pos, val, ctx);
     });
     for (const slot of this.fixed) {
@@ -282,6 +366,8 @@ export class Struct<F extends Fields> {
         case "offset":
         case "length":
         case "count":
+        case "tag":
+        case "size":
           val = computed.get(slot.name);
           break;
         default:

@@ -213,3 +213,49 @@ export function chain<F extends Fields>(
     },
   };
 }
+
+/**
+ * A one-byte-per-character string (ASCII / OEM names: create context tags, EA names). Decoded as latin1,
+ * which maps every byte to one character, so binary tags (the GUID-named create contexts) round-trip.
+ */
+export function latin1(opts: VarOptions & { nulTerminated?: boolean } = {}): VarCodec<string> {
+  const nul = opts.nulTerminated ?? false;
+  return {
+    kind: "var",
+    align: opts.align ?? 1,
+    zeroCopy: false,
+    empty: "",
+    decode: (buf, start, end) => {
+      if (nul) {
+        const at = buf.indexOf(0, start);
+        if (at < 0 || at >= end) throw new SmbDecodeError("latin1 string", undefined, "no NUL terminator");
+        return { value: buf.toString("latin1", start, at), end: at + 1 };
+      }
+      return { value: buf.toString("latin1", start, end), end };
+    },
+    size: (v) => v.length + (nul ? 1 : 0),
+    write: (buf, off, v) => {
+      const n = buf.write(v, off, "latin1");
+      if (nul) buf[off + n] = 0;
+    },
+  };
+}
+
+/** A variable part seen through a conversion (the variable-size counterpart of `mapped`). */
+export function mapVar<T, U>(inner: VarCodec<T>, to: (v: T) => U, from: (v: U) => T): VarCodec<U> {
+  return {
+    kind: "var",
+    align: inner.align,
+    zeroCopy: inner.zeroCopy,
+    empty: to(inner.empty),
+    structure: inner.structure,
+    decode: (buf, start, end, count, ctx, tag) => {
+      const r = inner.decode(buf, start, end, count, ctx, tag);
+      return { value: to(r.value), end: r.end };
+    },
+    size: (v) => inner.size(from(v)),
+    count: inner.count ? (v) => inner.count!(from(v)) : undefined,
+    tag: inner.tag ? (v) => inner.tag!(from(v)) : undefined,
+    write: (buf, off, v, ctx) => inner.write(buf, off, from(v), ctx),
+  };
+}
