@@ -22,18 +22,20 @@ writeFileSync(join(scratch, "load.mjs"), "export const load = (name) => import(n
 const { load } = await import(pathToFileURL(join(scratch, "load.mjs")).href);
 const require = createRequire(join(scratch, "load.cjs"));
 
-/** Every file path in the manifest: main, module, types, bin and the leaves of the exports map. */
+/** Every file the manifest names, as [field, path]: main, module, types, bin and the exports map's leaves. */
 function namedFiles(m) {
-  const leaves = (v) => (typeof v === "string" ? [v] : Object.values(v ?? {}).flatMap(leaves));
-  const bins = typeof m.bin === "string" ? [m.bin] : Object.values(m.bin ?? {});
-  return [...new Set([m.main, m.module, m.types, ...bins, ...leaves(m.exports)].filter(Boolean))];
+  const leaves = (v, at) =>
+    typeof v === "string" ? [[at, v]] : Object.entries(v ?? {}).flatMap(([k, x]) => leaves(x, `${at}[${k}]`));
+  const bins = typeof m.bin === "string" ? { [m.name]: m.bin } : (m.bin ?? {});
+  const top = Object.entries({ main: m.main, module: m.module, types: m.types }).filter(([, v]) => v);
+  return [...top, ...Object.entries(bins).map(([k, v]) => [`bin ${k}`, v]), ...leaves(m.exports, "exports")];
 }
 
 let failures = 0;
 for (const { path, manifest } of pkgs) {
   const problems = [];
-  for (const file of namedFiles(manifest)) {
-    if (!file.includes("*") && !existsSync(resolve(path, file))) problems.push(`missing ${file}`);
+  for (const [field, file] of namedFiles(manifest)) {
+    if (!file.includes("*") && !existsSync(resolve(path, file))) problems.push(`${field}: missing ${file}`);
   }
   const esm = await load(manifest.name).catch((err) => problems.push(`import() failed: ${err.message}`));
   if (esm && Object.keys(esm).length === 0) problems.push("ESM entry has no exports");

@@ -16,7 +16,7 @@ stage() { # stage NAME COMMAND...
   t0=$(now_ms)
   "$@" || failed+=("$name")
   local ms=$(($(now_ms) - t0))
-  timings+=("$name $((ms / 1000)).$((ms % 1000 / 100)) s")
+  timings+=("$name $(printf '%d.%02d' $((ms / 1000)) $((ms % 1000 / 10))) s")
 }
 
 summary=$(mktemp)
