@@ -33,4 +33,5 @@ if [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
   fi
 fi
 
-pnpm install --frozen-lockfile
+# No TTY prompt if node_modules must be rebuilt (e.g. after a store change).
+pnpm install --frozen-lockfile --config.confirm-modules-purge=false
