@@ -66,13 +66,14 @@ export function processAlive(pid) {
   }
 }
 
-/** PIDs of processes whose command line mentions `text` (e.g. an instance dir in their -s argument). */
-export function pidsUsing(text) {
+/** PIDs of Samba processes (smbd, samba-dcerpcd, rpcd_*) whose command line mentions `text`. */
+export function sambaPidsUsing(text) {
   const pids = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text)) pids.push(Number(entry));
+      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (/smbd|samba|rpcd_/.test(argv[0]) && argv.some((a) => a.includes(text))) pids.push(Number(entry));
     } catch {}
   }
   return pids;

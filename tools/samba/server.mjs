@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createShares, DOMAIN, serverConfig } from "./config.mjs";
 import { ensureSambaInstalled, toolPath } from "./install.mjs";
-import { freePort, pidsUsing, processAlive, run, sleep, waitForPort } from "./proc.mjs";
+import { freePort, processAlive, run, sambaPidsUsing, sleep, waitForPort } from "./proc.mjs";
 
 export { ensureSambaInstalled };
 
@@ -162,7 +162,7 @@ function killSync({ dir, procs }) {
     signal(-pid, "SIGKILL");
     signal(pid, "SIGKILL"); // in case it had not called setsid() yet
   }
-  for (const pid of pidsUsing(dir)) signal(pid, "SIGKILL");
+  for (const pid of sambaPidsUsing(dir)) signal(pid, "SIGKILL");
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -180,7 +180,7 @@ function cleanStaleInstances() {
     ) {
       continue; // alive, or being created right now
     }
-    const running = pidsUsing(dir);
+    const running = sambaPidsUsing(dir);
     const procs = readText(join(dir, "pids")).split("\n").map(Number);
     killSync({ dir, procs: procs.filter((pid) => running.includes(pid)) }); // guard against PID reuse
   }
