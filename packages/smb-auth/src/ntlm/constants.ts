@@ -1,0 +1,58 @@
+/** MS-NLMP constants: negotiate flags (2.2.2.5), AV pair ids and MsvAvFlags bits (2.2.2.1). */
+import { formatFlags } from "smb-structures";
+
+/** NEGOTIATE flags, MS-NLMP 2.2.2.5. */
+export const NegotiateFlags = {
+  UNICODE: 0x00000001,
+  OEM: 0x00000002,
+  REQUEST_TARGET: 0x00000004,
+  SIGN: 0x00000010,
+  SEAL: 0x00000020,
+  DATAGRAM: 0x00000040,
+  LM_KEY: 0x00000080,
+  NTLM: 0x00000200,
+  ANONYMOUS: 0x00000800,
+  OEM_DOMAIN_SUPPLIED: 0x00001000,
+  OEM_WORKSTATION_SUPPLIED: 0x00002000,
+  ALWAYS_SIGN: 0x00008000,
+  TARGET_TYPE_DOMAIN: 0x00010000,
+  TARGET_TYPE_SERVER: 0x00020000,
+  EXTENDED_SESSIONSECURITY: 0x00080000,
+  IDENTIFY: 0x00100000,
+  REQUEST_NON_NT_SESSION_KEY: 0x00400000,
+  TARGET_INFO: 0x00800000,
+  VERSION: 0x02000000,
+  NEGOTIATE_128: 0x20000000,
+  KEY_EXCH: 0x40000000,
+  NEGOTIATE_56: 0x80000000,
+} as const;
+
+/** "UNICODE|SIGN|..." for logs. */
+export function formatNegotiateFlags(flags: number): string {
+  return formatFlags(flags, NegotiateFlags);
+}
+
+/** AV_PAIR AvId values, MS-NLMP 2.2.2.1. */
+export const AvId = {
+  EOL: 0x0000,
+  NB_COMPUTER_NAME: 0x0001,
+  NB_DOMAIN_NAME: 0x0002,
+  DNS_COMPUTER_NAME: 0x0003,
+  DNS_DOMAIN_NAME: 0x0004,
+  DNS_TREE_NAME: 0x0005,
+  FLAGS: 0x0006,
+  TIMESTAMP: 0x0007,
+  SINGLE_HOST: 0x0008,
+  TARGET_NAME: 0x0009,
+  CHANNEL_BINDINGS: 0x000a,
+} as const;
+
+/** MsvAvFlags bits, MS-NLMP 2.2.2.1. */
+export const AvFlags = {
+  CONSTRAINED: 0x00000001,
+  MIC_PRESENT: 0x00000002,
+  UNTRUSTED_SPN_SOURCE: 0x00000004,
+} as const;
+
+/** NTLMSSP_REVISION_W2K3 (MS-NLMP 2.2.2.10). */
+export const NTLMSSP_REVISION_W2K3 = 0x0f;
