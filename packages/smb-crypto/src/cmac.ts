@@ -1,4 +1,4 @@
-import { type Cipher, createCipheriv, type KeyObject } from "node:crypto";
+import { type Cipher, createCipheriv, createSecretKey, KeyObject } from "node:crypto";
 
 /**
  * AES-CMAC (RFC 4493 / NIST SP800-38B) on top of OpenSSL's AES-CBC, used for SMB 3.x signing
@@ -106,10 +106,10 @@ export class AesCmac {
   readonly #k1: Buffer;
   readonly #k2: Buffer;
 
-  constructor(key: KeyObject) {
-    this.#key = key;
-    this.#cbc = cbcName(key);
-    const ecb = createCipheriv(this.#cbc.replace("-cbc", "-ecb"), key, null);
+  constructor(key: Uint8Array | KeyObject) {
+    this.#key = key instanceof KeyObject ? key : createSecretKey(Buffer.from(key));
+    this.#cbc = cbcName(this.#key);
+    const ecb = createCipheriv(this.#cbc.replace("-cbc", "-ecb"), this.#key, null);
     ecb.setAutoPadding(false);
     const l = ecb.update(new Uint8Array(BLOCK));
     ecb.final();

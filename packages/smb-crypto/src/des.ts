@@ -135,29 +135,39 @@ function permute(t: ByteTables, src: Uint8Array, out: Int32Array): void {
   out[1] = lo;
 }
 
-/** 16 round keys, each as eight 6-bit chunks (FIPS 46-3 key schedule: PC-1, shifts, PC-2). */
-function keySchedule(key: Uint8Array): Uint8Array {
-  const bit = (pos: number): number => (key[(pos - 1) >> 3]! >> (7 - ((pos - 1) & 7))) & 1;
-  const cd = new Uint8Array(56);
-  for (let i = 0; i < 56; i++) cd[i] = bit(PC1[i]!);
-  const subkeys = new Uint8Array(16 * 8);
+/** Bit `pos` (1-based, MSB of byte 0 first) of `key`. */
+function keyBit(key: Uint8Array, pos: number): number {
+  return (key[(pos - 1) >> 3]! >> (7 - ((pos - 1) & 7))) & 1;
+}
+
+/**
+ * FIPS 46-3 key schedule into `out`: 16 round keys, each as eight 6-bit chunks. C and D are kept as two
+ * 28-bit integers (bit 1 = most significant) and rotated in place.
+ */
+function keySchedule(key: Uint8Array, out: Uint8Array): void {
+  let c = 0;
+  let d = 0;
+  for (let i = 0; i < 28; i++) c = (c << 1) | keyBit(key, PC1[i]!);
+  for (let i = 28; i < 56; i++) d = (d << 1) | keyBit(key, PC1[i]!);
   for (let round = 0; round < 16; round++) {
-    for (let s = 0; s < SHIFTS[round]!; s++) {
-      const c0 = cd[0]!;
-      const d0 = cd[28]!;
-      cd.copyWithin(0, 1, 28);
-      cd[27] = c0;
-      cd.copyWithin(28, 29, 56);
-      cd[55] = d0;
-    }
+    const s = SHIFTS[round]!;
+    c = ((c << s) | (c >>> (28 - s))) & 0xfffffff;
+    d = ((d << s) | (d >>> (28 - s))) & 0xfffffff;
     for (let k = 0; k < 8; k++) {
       let chunk = 0;
-      for (let j = 0; j < 6; j++) chunk = (chunk << 1) | cd[PC2[k * 6 + j]! - 1]!;
-      subkeys[round * 8 + k] = chunk;
+      for (let j = 0; j < 6; j++) {
+        const p = PC2[k * 6 + j]!;
+        chunk = (chunk << 1) | (p <= 28 ? (c >>> (28 - p)) & 1 : (d >>> (56 - p)) & 1);
+      }
+      out[round * 8 + k] = chunk;
     }
   }
-  return subkeys;
 }
+
+// Scratch reused across calls (all synchronous).
+const SUBKEYS = new Uint8Array(16 * 8);
+const HALVES = new Int32Array(2);
+const PRE_OUTPUT = new Uint8Array(8);
 
 /**
  * Expands a 7-byte (56-bit) key to an 8-byte DES key: 7 key bits per byte followed by an odd-parity bit
@@ -196,8 +206,9 @@ export function desEncryptBlock(key: Uint8Array, block: Uint8Array): Buffer {
   else if (key.length === 8) key8 = key;
   else throw new RangeError("DES key must be 7 or 8 bytes");
 
-  const subkeys = keySchedule(key8);
-  const halves = new Int32Array(2);
+  const subkeys = SUBKEYS;
+  keySchedule(key8, subkeys);
+  const halves = HALVES;
   permute(IP_TABLES, block, halves);
   let l = halves[0]!;
   let r = halves[1]!;
@@ -215,9 +226,15 @@ export function desEncryptBlock(key: Uint8Array, block: Uint8Array): Buffer {
     r = t;
   }
   // Pre-output is R16 L16, then IP^-1.
-  const pre = Buffer.allocUnsafe(8);
-  pre.writeInt32BE(r, 0);
-  pre.writeInt32BE(l, 4);
+  const pre = PRE_OUTPUT;
+  pre[0] = r >>> 24;
+  pre[1] = r >>> 16;
+  pre[2] = r >>> 8;
+  pre[3] = r;
+  pre[4] = l >>> 24;
+  pre[5] = l >>> 16;
+  pre[6] = l >>> 8;
+  pre[7] = l;
   permute(FP_TABLES, pre, halves);
   const out = Buffer.allocUnsafe(8);
   out.writeInt32BE(halves[0]!, 0);

@@ -131,5 +131,5 @@ export function signatureOf(alg: SigningAlgorithm, key: Uint8Array, segments: re
 
 /** One-shot AES-CMAC (RFC 4493) of the concatenation of `parts` under a 16/24/32-byte AES key. */
 export function aesCmac(key: Uint8Array, ...parts: Uint8Array[]): Buffer {
-  return new AesCmac(createSecretKey(Buffer.from(key))).mac(...parts);
+  return new AesCmac(key).mac(...parts);
 }
