@@ -1,0 +1,123 @@
+/**
+ * Tree: a TREE_CONNECT to one share (MS-SMB2 3.2.4.2.4 / 3.2.5.5) and the requests made on it. A share
+ * that requires encryption (SHI1005_FLAGS_ENCRYPT_DATA) gets every request encrypted.
+ */
+import {
+  Command,
+  NtStatus,
+  ShareFlags,
+  ShareType,
+  TreeConnectRequest,
+  TreeConnectResponse,
+  TreeDisconnectRequest,
+} from "smb-structures";
+import type { RequestOptions, SmbResponse } from "smb-transport";
+import type { SendOptions } from "./connection.js";
+import { SmbClientError } from "./errors.js";
+import { log } from "./log.js";
+import { Open, type CreateOptions } from "./open.js";
+import type { Session } from "./session.js";
+
+export interface TreeConnectOptions {
+  signal?: AbortSignal;
+  /** Server name in the UNC path (default: the connection's host). */
+  serverName?: string;
+}
+
+export class Tree {
+  treeId = 0;
+  shareType = 0;
+  shareFlags = 0;
+  capabilities = 0;
+  maximalAccess = 0;
+  /** Requests on this tree are encrypted (the share or the session requires it). */
+  encryptData = false;
+  private connected = false;
+
+  constructor(
+    readonly session: Session,
+    readonly share: string,
+  ) {}
+
+  get connection() {
+    return this.session.connection;
+  }
+
+  /** "\\server\share" as sent in TREE_CONNECT. */
+  uncPath(serverName?: string): string {
+    return `\\\\${serverName ?? this.connection.host}\\${this.share}`;
+  }
+
+  /** True for a DFS share (SHI1005_FLAGS_DFS). */
+  get isDfs(): boolean {
+    return !!(this.shareFlags & ShareFlags.DFS);
+  }
+
+  get isPipe(): boolean {
+    return this.shareType === ShareType.PIPE;
+  }
+
+  async connect(opts: TreeConnectOptions = {}): Promise<void> {
+    const path = this.uncPath(opts.serverName);
+    const body = TreeConnectRequest.encode({ path });
+    // MS-SMB2 3.2.4.2.4: on 3.1.1 TREE_CONNECT is signed even when signing is not required.
+    const res = await this.session.send({
+      command: Command.TREE_CONNECT,
+      body: [body],
+      forceSign: this.connection.dialect === 0x0311,
+      signal: opts.signal,
+      path,
+    });
+    const r = TreeConnectResponse.decode(res.body, 0, res.body.length, { base: -64 });
+    this.treeId = res.header.treeId;
+    this.shareType = r.shareType;
+    this.shareFlags = r.shareFlags;
+    this.capabilities = r.capabilities;
+    this.maximalAccess = r.maximalAccess;
+    const shareEncrypts = !!(r.shareFlags & ShareFlags.ENCRYPT_DATA);
+    if (shareEncrypts && !this.session.encryptionAvailable) {
+      await this.disconnect().catch(() => {});
+      throw new SmbClientError(
+        `share ${path} requires encryption, which this session cannot do`,
+        "ERR_SMB_NO_ENCRYPTION",
+      );
+    }
+    this.encryptData = this.session.encryptData || shareEncrypts;
+    this.connected = true;
+    log(
+      "tree %s id=%d type=%d flags=0x%s%s",
+      path,
+      this.treeId,
+      r.shareType,
+      r.shareFlags.toString(16),
+      this.encryptData ? " encrypted" : "",
+    );
+  }
+
+  /** Sends a request on this tree with the tree's and session's security. */
+  send(opts: SendOptions): Promise<SmbResponse> {
+    return this.session.send({ ...opts, treeId: this.treeId, encrypt: this.encryptData });
+  }
+
+  /** Request options for a compound on this tree. */
+  secure(opts: RequestOptions): RequestOptions {
+    return this.session.secure({ ...opts, treeId: this.treeId, encrypt: this.encryptData });
+  }
+
+  /** CREATE: opens or creates a file, directory or pipe. */
+  create(path: string, options: CreateOptions = {}): Promise<Open> {
+    return Open.create(this, path, options);
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.connected && this.treeId === 0) return;
+    this.connected = false;
+    this.session.trees.delete(this);
+    if (this.connection.closed) return;
+    await this.send({
+      command: Command.TREE_DISCONNECT,
+      body: [TreeDisconnectRequest.encode({})],
+      accept: [NtStatus.STATUS_NETWORK_NAME_DELETED],
+    });
+  }
+}
