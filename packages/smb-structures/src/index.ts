@@ -14,3 +14,4 @@ export * from "./dtyp/access-mask.js";
 export * from "./dtyp/ace.js";
 export * from "./dtyp/security-descriptor.js";
 export * from "./dtyp/sddl.js";
+export * from "./fscc/index.js";

@@ -149,3 +149,28 @@ export function asFixedVar<T>(codec: FixedCodec<T>, empty: T, align = 1): VarCod
     },
   };
 }
+
+/** A one-byte boolean (DeletePending, ReplaceIfExists ...): nonzero decodes as true. */
+export const bool8: FixedCodec<boolean> = {
+  kind: "fixed",
+  size: 1,
+  read: (b, o) => b[o] !== 0,
+  write: (b, o, v) => {
+    b[o] = v ? 1 : 0;
+  },
+  check: (v) => (typeof v === "boolean" ? undefined : `${String(v)} is not a boolean`),
+};
+
+/** Decodes a variable part that fills [start, end) on its own (a bare NextEntryOffset chain ...). */
+export function decodeVar<T>(codec: VarCodec<T>, buf: Buffer, start = 0, end = buf.length): T {
+  if (end > buf.length) end = buf.length;
+  if (start >= end) return codec.empty;
+  return codec.decode(buf, start, end, undefined, { base: start }).value;
+}
+
+/** Encodes a variable part into a fresh buffer. */
+export function encodeVar<T>(codec: VarCodec<T>, value: T): Buffer {
+  const buf = Buffer.alloc(codec.size(value));
+  codec.write(buf, 0, value, { base: 0 });
+  return buf;
+}

@@ -126,7 +126,12 @@ export class Struct<F extends Fields> {
     for (const [i, slot] of this.fixed.entries()) {
       const f = slot.field;
       if (f.kind === "size") {
-        const from = f.from === undefined ? this.fixed[i + 1]?.off : byName.get(f.from)?.off;
+        // `from` may also name the first variable part, which starts where the fixed fields end
+        // (REPARSE_DATA_BUFFER.ReparseDataLength counts from the reparse-specific body).
+        const from =
+          f.from === undefined
+            ? this.fixed[i + 1]?.off
+            : (byName.get(f.from)?.off ?? (this.vars[0]?.name === f.from ? off : undefined));
         if (from === undefined) throw new Error(`${name}.${slot.name}: no field ${f.from ?? "after it"}`);
         this.sizeSlots.push({ slot, from });
         continue;

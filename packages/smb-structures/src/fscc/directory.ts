@@ -1,0 +1,183 @@
+/**
+ * MS-FSCC 2.4 directory information classes (SMB2 QUERY_DIRECTORY output): NextEntryOffset chains of
+ * 8-byte aligned entries. The chain decoder rejects offsets that do not move forward or leave the
+ * buffer, so a hostile NextEntryOffset cycle cannot loop.
+ */
+import { countedUtf16 } from "../codec/extras.js";
+import { lengthOf, nextEntryOffset, reserved, withDefault } from "../codec/fields.js";
+import { bytes, i64, u8, u32, u64 } from "../codec/primitives.js";
+import { type Decoded, struct } from "../codec/struct.js";
+import { chain, utf16 } from "../codec/variable.js";
+import { filetime } from "../dtyp/filetime.js";
+import { FileInformationClass } from "./constants.js";
+
+const opts = (spec: string) => ({ offsetsFrom: "self" as const, spec });
+
+/** 2.4.10 FILE_DIRECTORY_INFORMATION. */
+export const FileDirectoryInformationEntry = struct(
+  "FILE_DIRECTORY_INFORMATION",
+  {
+    nextEntryOffset: nextEntryOffset(),
+    fileIndex: withDefault(u32, 0),
+    creationTime: filetime,
+    lastAccessTime: filetime,
+    lastWriteTime: filetime,
+    changeTime: filetime,
+    endOfFile: i64,
+    allocationSize: i64,
+    fileAttributes: u32,
+    fileNameLength: lengthOf("fileName", u32),
+    fileName: utf16(),
+  },
+  opts("MS-FSCC 2.4.10"),
+);
+
+/** 2.4.17 FILE_FULL_DIR_INFORMATION. */
+export const FileFullDirectoryInformationEntry = struct(
+  "FILE_FULL_DIR_INFORMATION",
+  {
+    nextEntryOffset: nextEntryOffset(),
+    fileIndex: withDefault(u32, 0),
+    creationTime: filetime,
+    lastAccessTime: filetime,
+    lastWriteTime: filetime,
+    changeTime: filetime,
+    endOfFile: i64,
+    allocationSize: i64,
+    fileAttributes: u32,
+    fileNameLength: lengthOf("fileName", u32),
+    eaSize: withDefault(u32, 0),
+    fileName: utf16(),
+  },
+  opts("MS-FSCC 2.4.17"),
+);
+
+/** 2.4.21 FILE_ID_FULL_DIR_INFORMATION. */
+export const FileIdFullDirectoryInformationEntry = struct(
+  "FILE_ID_FULL_DIR_INFORMATION",
+  {
+    nextEntryOffset: nextEntryOffset(),
+    fileIndex: withDefault(u32, 0),
+    creationTime: filetime,
+    lastAccessTime: filetime,
+    lastWriteTime: filetime,
+    changeTime: filetime,
+    endOfFile: i64,
+    allocationSize: i64,
+    fileAttributes: u32,
+    fileNameLength: lengthOf("fileName", u32),
+    eaSize: withDefault(u32, 0),
+    reserved: reserved(4),
+    fileId: u64,
+    fileName: utf16(),
+  },
+  opts("MS-FSCC 2.4.21"),
+);
+
+/** 2.4.8 FILE_BOTH_DIR_INFORMATION: adds the 8.3 short name (ShortNameLength + 24-byte slot). */
+export const FileBothDirectoryInformationEntry = struct(
+  "FILE_BOTH_DIR_INFORMATION",
+  {
+    nextEntryOffset: nextEntryOffset(),
+    fileIndex: withDefault(u32, 0),
+    creationTime: filetime,
+    lastAccessTime: filetime,
+    lastWriteTime: filetime,
+    changeTime: filetime,
+    endOfFile: i64,
+    allocationSize: i64,
+    fileAttributes: u32,
+    fileNameLength: lengthOf("fileName", u32),
+    eaSize: withDefault(u32, 0),
+    /** ShortNameLength (1 byte), Reserved1 (1 byte), ShortName (24 bytes). */
+    shortName: countedUtf16(u8, 1, 24),
+    fileName: utf16(),
+  },
+  opts("MS-FSCC 2.4.8"),
+);
+
+/** 2.4.20 FILE_ID_BOTH_DIR_INFORMATION: what Windows and Samba clients list directories with. */
+export const FileIdBothDirectoryInformationEntry = struct(
+  "FILE_ID_BOTH_DIR_INFORMATION",
+  {
+    nextEntryOffset: nextEntryOffset(),
+    fileIndex: withDefault(u32, 0),
+    creationTime: filetime,
+    lastAccessTime: filetime,
+    lastWriteTime: filetime,
+    changeTime: filetime,
+    endOfFile: i64,
+    allocationSize: i64,
+    fileAttributes: u32,
+    fileNameLength: lengthOf("fileName", u32),
+    eaSize: withDefault(u32, 0),
+    /** ShortNameLength (1 byte), Reserved1 (1 byte), ShortName (24 bytes). */
+    shortName: countedUtf16(u8, 1, 24),
+    reserved2: reserved(2),
+    fileId: u64,
+    fileName: utf16(),
+  },
+  opts("MS-FSCC 2.4.20"),
+);
+
+/** 2.4.19 FILE_ID_EXTD_DIR_INFORMATION: 128-bit FileId and the reparse tag. */
+export const FileIdExtdDirectoryInformationEntry = struct(
+  "FILE_ID_EXTD_DIR_INFORMATION",
+  {
+    nextEntryOffset: nextEntryOffset(),
+    fileIndex: withDefault(u32, 0),
+    creationTime: filetime,
+    lastAccessTime: filetime,
+    lastWriteTime: filetime,
+    changeTime: filetime,
+    endOfFile: i64,
+    allocationSize: i64,
+    fileAttributes: u32,
+    fileNameLength: lengthOf("fileName", u32),
+    eaSize: withDefault(u32, 0),
+    reparsePointTag: withDefault(u32, 0),
+    /** FILE_ID_128 (a view into the received buffer). */
+    fileId: bytes(16),
+    fileName: utf16(),
+  },
+  opts("MS-FSCC 2.4.19"),
+);
+
+/** 2.4.33 FILE_NAMES_INFORMATION. */
+export const FileNamesInformationEntry = struct(
+  "FILE_NAMES_INFORMATION",
+  {
+    nextEntryOffset: nextEntryOffset(),
+    fileIndex: withDefault(u32, 0),
+    fileNameLength: lengthOf("fileName", u32),
+    fileName: utf16(),
+  },
+  opts("MS-FSCC 2.4.33"),
+);
+
+export const FileDirectoryInformation = chain(FileDirectoryInformationEntry, { entryAlign: 8 });
+export const FileFullDirectoryInformation = chain(FileFullDirectoryInformationEntry, { entryAlign: 8 });
+export const FileIdFullDirectoryInformation = chain(FileIdFullDirectoryInformationEntry, { entryAlign: 8 });
+export const FileBothDirectoryInformation = chain(FileBothDirectoryInformationEntry, { entryAlign: 8 });
+export const FileIdBothDirectoryInformation = chain(FileIdBothDirectoryInformationEntry, { entryAlign: 8 });
+export const FileIdExtdDirectoryInformation = chain(FileIdExtdDirectoryInformationEntry, { entryAlign: 8 });
+export const FileNamesInformation = chain(FileNamesInformationEntry, { entryAlign: 8 });
+
+export type FileDirectoryInformationValue = Decoded<typeof FileDirectoryInformationEntry.fields>;
+export type FileFullDirectoryInformationValue = Decoded<typeof FileFullDirectoryInformationEntry.fields>;
+export type FileIdFullDirectoryInformationValue = Decoded<typeof FileIdFullDirectoryInformationEntry.fields>;
+export type FileBothDirectoryInformationValue = Decoded<typeof FileBothDirectoryInformationEntry.fields>;
+export type FileIdBothDirectoryInformationValue = Decoded<typeof FileIdBothDirectoryInformationEntry.fields>;
+export type FileIdExtdDirectoryInformationValue = Decoded<typeof FileIdExtdDirectoryInformationEntry.fields>;
+export type FileNamesInformationValue = Decoded<typeof FileNamesInformationEntry.fields>;
+
+/** The directory classes SMB2 QUERY_DIRECTORY accepts, by FileInformationClass. */
+export const directoryInformationChains = {
+  [FileInformationClass.FileDirectoryInformation]: FileDirectoryInformation,
+  [FileInformationClass.FileFullDirectoryInformation]: FileFullDirectoryInformation,
+  [FileInformationClass.FileBothDirectoryInformation]: FileBothDirectoryInformation,
+  [FileInformationClass.FileNamesInformation]: FileNamesInformation,
+  [FileInformationClass.FileIdBothDirectoryInformation]: FileIdBothDirectoryInformation,
+  [FileInformationClass.FileIdFullDirectoryInformation]: FileIdFullDirectoryInformation,
+  [FileInformationClass.FileIdExtdDirectoryInformation]: FileIdExtdDirectoryInformation,
+} as const;
