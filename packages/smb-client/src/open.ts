@@ -143,6 +143,8 @@ export class Open {
    * an empty buffer at end of file.
    */
   async read(offset: bigint | number, length: number, opts: IoOptions = {}): Promise<Buffer> {
+    const max = this.connection.negotiated.maxReadSize;
+    if (length > max) throw new RangeError(`READ of ${length} bytes exceeds the server's maximum of ${max}`);
     const body = ReadRequest.encode({
       padding: 0x50,
       flags: 0,
@@ -167,6 +169,9 @@ export class Open {
 
   /** One WRITE of `data` (at most maxWriteSize) at `offset`; resolves with the count written. */
   async write(data: Uint8Array, offset: bigint | number, opts: IoOptions = {}): Promise<number> {
+    const max = this.connection.negotiated.maxWriteSize;
+    if (data.length > max)
+      throw new RangeError(`WRITE of ${data.length} bytes exceeds the server's maximum of ${max}`);
     const parts = WriteRequest.encodeParts({
       offset: BigInt(offset),
       fileId: this.fileId,
