@@ -23,6 +23,7 @@ import {
   SESSION_SETUP_REQUEST_2,
   SESSION_SETUP_RESPONSE_1,
 } from "./helpers/ms-blog-vectors.js";
+import * as V from "./helpers/samba-vectors.js";
 import { arb, decodeBody, fuzzDecode, hex, propertyRoundTrip, roundTripBody } from "./helpers/smb2.js";
 
 describe("the Microsoft blog vectors are transcribed exactly", () => {
@@ -175,6 +176,25 @@ const contextArb: fc.Arbitrary<NegotiateContext> = fc.oneof(
   }),
   fc.record({ type: fc.integer({ min: 9, max: 0xffff }), value: arb.bytes(20) }),
 );
+
+describe("NEGOTIATE with Samba 4.17 (smbclient -> smbd)", () => {
+  it("round-trips smbclient's request (four contexts incl. signing and netname) and smbd's response", () => {
+    const q = roundTripBody(NegotiateRequest, V.SC_NEGOTIATE_REQ);
+    expect(q.negotiateContexts.map((c) => c.type)).toEqual([1, 2, 8, 5]);
+    expect(
+      findNegotiateContext(q.negotiateContexts, NegotiateContextType.ENCRYPTION_CAPABILITIES)?.ciphers,
+    ).toEqual([Cipher.AES_128_GCM, Cipher.AES_128_CCM, Cipher.AES_256_GCM, Cipher.AES_256_CCM]);
+    expect(
+      findNegotiateContext(q.negotiateContexts, NegotiateContextType.NETNAME_NEGOTIATE_CONTEXT_ID)?.netName,
+    ).toBe("127.0.0.1");
+    const r = roundTripBody(NegotiateResponse, V.SC_NEGOTIATE_RESP);
+    expect(r.dialectRevision).toBe(Dialect.SMB3_1_1);
+    expect(r.serverGuid).toBe("6a626d73-7473-7365-7400-000000000000"); // "smbjstest" padded with zeros
+    expect(
+      findNegotiateContext(r.negotiateContexts, NegotiateContextType.SIGNING_CAPABILITIES)?.signingAlgorithms,
+    ).toEqual([SigningAlgorithm.AES_GMAC]);
+  });
+});
 
 describe("NEGOTIATE properties", () => {
   it("random bytes decode or fail with SmbDecodeError", () => {

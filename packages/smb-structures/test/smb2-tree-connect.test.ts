@@ -13,7 +13,8 @@ import {
   TreeConnectRequestExtended,
   TreeConnectResponse,
 } from "../src/index.js";
-import { arb, fuzzDecode, hex, propertyRoundTrip } from "./helpers/smb2.js";
+import * as V from "./helpers/samba-vectors.js";
+import { arb, fuzzDecode, hex, propertyRoundTrip, roundTripBody } from "./helpers/smb2.js";
 
 describe("SMB2 TREE_CONNECT request (MS-SMB2 2.2.9)", () => {
   it("encodes the path right after the 8 fixed bytes (header offset 0x48)", () => {
@@ -62,6 +63,13 @@ describe("SMB2 TREE_CONNECT request (MS-SMB2 2.2.9)", () => {
     });
   });
 
+  it("round-trips smbclient's request", () => {
+    expect(roundTripBody(TreeConnectRequest, V.SC_TREE_CONNECT_REQ)).toEqual({
+      flags: 0,
+      path: "\\\\127.0.0.1\\share",
+    });
+  });
+
   it("decode(encode(x)) = x and random bytes only give SmbDecodeError", () => {
     propertyRoundTrip(TreeConnectRequest, fc.record({ flags: arb.u16, path: arb.text() }));
     fuzzDecode([TreeConnectRequest, TreeConnectRequestExtended, TreeConnectResponse]);
@@ -69,6 +77,14 @@ describe("SMB2 TREE_CONNECT request (MS-SMB2 2.2.9)", () => {
 });
 
 describe("SMB2 TREE_CONNECT response (MS-SMB2 2.2.10)", () => {
+  it("round-trips smbd's responses for a disk share and IPC$", () => {
+    expect(roundTripBody(TreeConnectResponse, V.SC_TREE_CONNECT_RESP)).toMatchObject({
+      shareType: ShareType.DISK,
+    });
+    expect(roundTripBody(TreeConnectResponse, V.SC_TREE_CONNECT_IPC_RESP)).toMatchObject({
+      shareType: ShareType.PIPE,
+    });
+  });
   it("decodes share type, flags, capabilities and maximal access", () => {
     const v = TreeConnectResponse.decode(hex("1000 01 00 00080000 00000000 ff011f00"));
     expect(v).toEqual({
