@@ -16,3 +16,5 @@ export type { ParseOptions, SmbPath } from "./smb-path.js";
 export { formatSmbPath, joinSharePath, parseSmbPath } from "./smb-path.js";
 export type { TreeConnectOptions } from "./tree.js";
 export { Tree } from "./tree.js";
+export type { TransferOptions } from "./transfer.js";
+export { pipelinedRead, pipelinedWrite, pipelinedWriteFrom } from "./transfer.js";
