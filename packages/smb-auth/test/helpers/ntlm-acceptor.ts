@@ -10,6 +10,7 @@ import {
   computeResponseV2,
   decodeAuthenticate,
   decodeNegotiate,
+  decodeNtlmString,
   encodeAuthenticate,
   encodeChallenge,
   NegotiateFlags as F,
@@ -91,8 +92,8 @@ export class NtlmAcceptor {
   /** Verifies an NTLMv2 AUTHENTICATE_MESSAGE (response, key exchange, MIC). */
   accept(authenticate: Buffer): AcceptResult {
     const a = decodeAuthenticate(authenticate);
-    const user = a.userName.toString("utf16le");
-    const domain = a.domainName.toString("utf16le");
+    const user = decodeNtlmString(a.userName, a.flags);
+    const domain = decodeNtlmString(a.domainName, a.flags);
     if (a.ntChallengeResponse.length <= 24) return { ok: false, reason: "not NTLMv2" };
     const key = ntowfv2(ntowfv1(this.opts.password), user, domain);
     const temp = a.ntChallengeResponse.subarray(16);
