@@ -25,8 +25,9 @@ export class NdrWriter {
   private readonly scopes: (() => void)[][] = [];
   private readonly fullPointers = new Map<unknown, number>();
 
-  constructor(initialSize = 256) {
-    this.buf = Buffer.alloc(initialSize);
+  constructor(opts: { initialSize?: number; firstReferentId?: number } = {}) {
+    this.buf = Buffer.alloc(opts.initialSize ?? 256);
+    this.nextReferent = opts.firstReferentId ?? FIRST_REFERENT_ID;
   }
 
   get length(): number {

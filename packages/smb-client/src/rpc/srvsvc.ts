@@ -155,6 +155,35 @@ export function decodeNetrShareEnumResponse(stub: Buffer): NetrShareEnumResponse
   return { level, entries, totalEntries, resumeHandle: resume.value, status };
 }
 
+/**
+ * The response stub a server sends (level 1), for tests and fakes. Referent ids start at
+ * `firstReferentId` (Samba continues its request counter: 0x0002000c after a request with three).
+ */
+export function encodeNetrShareEnumResponse(
+  res: Omit<NetrShareEnumResponse, "level"> & { nullContainer?: boolean },
+  firstReferentId?: number,
+): Buffer {
+  const w = new NdrWriter({ firstReferentId });
+  w.construct(() => {
+    w.u32(LEVEL);
+    w.u32(LEVEL);
+    w.uniquePtr(res.nullContainer ? null : res.entries, (entries) => {
+      w.u32(entries.length);
+      w.uniquePtr(entries.length > 0 ? entries : null, (list) =>
+        w.conformantArray(list, (e) => {
+          w.uniquePtr(e.netname, (s) => w.wstring(s));
+          w.u32(e.type >>> 0);
+          w.uniquePtr(e.remark, (s) => w.wstring(s));
+        }),
+      );
+    });
+  });
+  w.u32(res.totalEntries);
+  w.construct(() => w.uniquePtr(res.resumeHandle, (h) => w.u32(h)));
+  w.u32(res.status >>> 0);
+  return w.finish();
+}
+
 /** The API view of a SHARE_INFO_1. */
 export function toShareInfo(e: ShareInfo1): ShareInfo {
   const base = e.type & Stype.MASK;
