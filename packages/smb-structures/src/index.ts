@@ -15,3 +15,4 @@ export * from "./dtyp/ace.js";
 export * from "./dtyp/security-descriptor.js";
 export * from "./dtyp/sddl.js";
 export * from "./fscc/index.js";
+export * from "./fsctl/index.js";
