@@ -28,6 +28,7 @@ import {
   Credentials,
   decodeAuthenticate,
   decodeNegotiationToken,
+  encodeNegTokenResp,
   type NegotiateOptions,
   negotiate,
   type NtlmMechanism,
@@ -113,6 +114,7 @@ async function authenticate(
   credentials: Credentials,
   options: NegotiateOptions = {},
   server: { host: string; port: number } = samba,
+  tamper?: (leg: number, token: Buffer) => Buffer,
 ): Promise<SetupResult> {
   const conn = await MiniSmb.open(server.host, server.port);
   try {
@@ -135,6 +137,7 @@ async function authenticate(
     let token = await mech.step(negotiated.securityBuffer);
     let sessionId = 0n;
     for (let leg = 0; leg < 5; leg++) {
+      if (tamper) token = tamper(leg, token!);
       clientTokens.push(token!);
       const res = await conn.request(
         Command.SESSION_SETUP,
@@ -212,6 +215,44 @@ describe("NTLMv2 SESSION_SETUP against Samba", () => {
     expect(result.status).toBe(NtStatus.STATUS_LOGON_FAILURE);
     expect(result.status).toBe(0xc000006d);
     expect(result.mech.complete).toBe(false);
+  });
+
+  /** Rewrites the second leg (NTLM AUTHENTICATE + mechListMIC) with `edit`. */
+  const onAuthLeg =
+    (edit: (resp: { responseToken: Buffer; mechListMIC: Buffer }) => void) =>
+    (leg: number, token: Buffer) => {
+      if (leg !== 1) return token;
+      const t = decodeNegotiationToken(token);
+      if (t.kind !== "resp") throw new Error("expected a NegTokenResp");
+      const parts = { responseToken: t.responseToken!, mechListMIC: t.mechListMIC! };
+      edit(parts);
+      return encodeNegTokenResp(parts);
+    };
+
+  it("Samba refuses a tampered NTLM MIC", async () => {
+    const result = await authenticate(
+      creds,
+      {},
+      samba,
+      onAuthLeg(({ responseToken }) => {
+        decodeAuthenticate(responseToken).mic![0]! ^= 0x01; // the MIC is a view into responseToken
+      }),
+    );
+    // Samba 4.17 answers a bad NTLM MIC with STATUS_INVALID_PARAMETER.
+    expect(result.status).toBe(NtStatus.STATUS_INVALID_PARAMETER);
+  });
+
+  it("Samba refuses a tampered SPNEGO mechListMIC", async () => {
+    const result = await authenticate(
+      creds,
+      {},
+      samba,
+      onAuthLeg(({ mechListMIC }) => {
+        mechListMIC[4]! ^= 0x80;
+      }),
+    );
+    // ... and a bad mechListMIC with STATUS_ACCESS_DENIED.
+    expect(result.status).toBe(NtStatus.STATUS_ACCESS_DENIED);
   });
 
   it("an NT hash works as the credential", async () => {
