@@ -74,8 +74,12 @@ export interface NtlmOptions {
   now?: () => Date | bigint;
 }
 
-/** Flags the server may take away; the others keep the client's value in the AUTHENTICATE_MESSAGE. */
+/**
+ * Flags the server may take away; the others (REQUEST_TARGET, NTLM, ALWAYS_SIGN, TARGET_INFO) keep the
+ * client's value in the AUTHENTICATE_MESSAGE, as in the MS-NLMP 4.2.2.3 example.
+ */
 const NEGOTIABLE =
+  F.VERSION |
   F.UNICODE |
   F.OEM |
   F.SIGN |
