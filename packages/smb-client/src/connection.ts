@@ -25,6 +25,7 @@ import {
   TcpTransport,
   type Transport,
 } from "smb-transport";
+import { BreakHandler } from "./breaks.js";
 import { SmbClientError, SmbError } from "./errors.js";
 import { log } from "./log.js";
 import {
@@ -92,6 +93,10 @@ export class Connection {
   /** Bytes of our NEGOTIATE request fields, for FSCTL_VALIDATE_NEGOTIATE_INFO on 3.0/3.0.2. */
   offered = { capabilities: 0, securityMode: 0, dialects: [] as number[] };
   readonly sessions = new Set<Session>();
+  /** FSCTL_VALIDATE_NEGOTIATE_INFO succeeded (3.0/3.0.2). */
+  validated = false;
+  /** Acknowledges oplock/lease breaks of opens that hold one. */
+  readonly breaks = new BreakHandler();
   private readonly breakHandlers = new Set<(msg: SmbResponse) => void>();
   private closeListeners = new Set<(err: Error) => void>();
 
@@ -113,6 +118,7 @@ export class Connection {
       echoIntervalMs: options.echoIntervalMs,
       keepProcessAlive: options.keepProcessAlive,
       onUnsolicited: (m) => {
+        this.breaks.handle(m);
         for (const h of this.breakHandlers) h(m);
       },
       onClose: (e) => {

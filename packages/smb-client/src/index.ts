@@ -18,3 +18,12 @@ export type { TreeConnectOptions } from "./tree.js";
 export { Tree } from "./tree.js";
 export type { TransferOptions } from "./transfer.js";
 export { pipelinedRead, pipelinedWrite, pipelinedWriteFrom } from "./transfer.js";
+export { BreakHandler } from "./breaks.js";
+export type {
+  ChangeNotifyOptions,
+  DirectoryEntry,
+  IoctlOptions,
+  QueryDirectoryOptions,
+  QueryInfoOptions,
+  SetInfoOptions,
+} from "./open.js";

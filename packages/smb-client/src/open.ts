@@ -3,6 +3,9 @@
  * requests up to the negotiated maximum; the high-level API keeps many of them in flight at once.
  */
 import {
+  ChangeNotifyFlags,
+  ChangeNotifyRequest,
+  ChangeNotifyResponse,
   CloseFlags,
   CloseRequest,
   CloseResponse,
@@ -14,7 +17,24 @@ import {
   CreateResponse,
   type FileId,
   FilePipePrinterAccessMask as FileAccess,
+  directoryInformationChains,
+  FileInformationClass,
+  FileNotifyInformation,
+  type FileNotifyInformationValue,
   FlushRequest,
+  FsctlCode,
+  IoctlFlags,
+  IoctlRequest,
+  IoctlResponse,
+  type LockElement,
+  LockFlags,
+  LockRequest,
+  QueryDirectoryFlags,
+  QueryDirectoryRequest,
+  QueryDirectoryResponse,
+  QueryInfoRequest,
+  QueryInfoResponse,
+  SetInfoRequest,
   HeaderFlags,
   ImpersonationLevel,
   NtStatus,
@@ -61,6 +81,67 @@ export interface OpenInfo {
 export interface IoOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+/** Default QUERY_DIRECTORY output buffer: large, so big directories take few round trips. */
+const DIRECTORY_BUFFER = 1024 * 1024;
+
+type DirectoryClass = keyof typeof directoryInformationChains;
+/** Decoded entry of a directory information class. */
+export type DirectoryEntry<C extends DirectoryClass> = (typeof directoryInformationChains)[C] extends {
+  decode(...a: never[]): { value: (infer E)[] };
+}
+  ? E
+  : never;
+
+export interface QueryDirectoryOptions extends IoOptions {
+  /** Wildcard pattern (default "*"). */
+  pattern?: string;
+  /** A directory FileInformationClass (default FileIdBothDirectoryInformation). */
+  infoClass?: DirectoryClass;
+  restart?: boolean;
+  /** Extra QUERY_DIRECTORY flags (RETURN_SINGLE_ENTRY, INDEX_SPECIFIED, REOPEN). */
+  flags?: number;
+  outputBufferLength?: number;
+}
+
+export interface QueryInfoOptions {
+  /** InfoType: FILE 1, FILESYSTEM 2, SECURITY 3, QUOTA 4. */
+  infoType: number;
+  /** FileInfoClass (or 0 for security). */
+  infoClass: number;
+  outputBufferLength?: number;
+  /** SECURITY_INFORMATION flags for security queries; EA index for EAs. */
+  additionalInformation?: number;
+  flags?: number;
+  input?: Buffer;
+  signal?: AbortSignal;
+}
+
+export interface SetInfoOptions {
+  infoType: number;
+  infoClass: number;
+  buffer: Uint8Array;
+  additionalInformation?: number;
+  signal?: AbortSignal;
+}
+
+export interface IoctlOptions extends IoOptions {
+  maxOutputResponse?: number;
+  /** FSCTL (default) or device IOCTL. */
+  isFsctl?: boolean;
+  /** Non-success statuses that still return the output (STATUS_BUFFER_OVERFLOW ...). */
+  accept?: readonly number[];
+  onStatus?: (status: number) => void;
+}
+
+export interface ChangeNotifyOptions {
+  /** FILE_NOTIFY_CHANGE_* CompletionFilter bits. */
+  filter: number;
+  recursive?: boolean;
+  outputBufferLength?: number;
+  signal?: AbortSignal;
 }
 
 export class Open {
@@ -126,6 +207,7 @@ export class Open {
     const req = Open.createRequest(tree, path, o);
     const res = await tree.connection.send({ ...req, path });
     const open = Open.fromResponse(tree, path, res);
+    tree.connection.breaks.track(open);
     log("open %s -> %s", path, open.fileId.volatile.toString(16));
     return open;
   }
@@ -197,6 +279,7 @@ export class Open {
   async close(opts: { postQuery?: boolean; signal?: AbortSignal } = {}): Promise<OpenInfo | undefined> {
     if (this.closed) return undefined;
     this.closed = true;
+    this.connection.breaks.forget(this);
     if (this.connection.closed) return undefined;
     const res = await this.tree.send({
       command: Command.CLOSE,
@@ -219,6 +302,210 @@ export class Open {
       fileAttributes: r.fileAttributes,
     };
     return this.info;
+  }
+
+  /**
+   * One QUERY_DIRECTORY (MS-SMB2 3.2.4.17): the raw entries buffer, or undefined at
+   * STATUS_NO_MORE_FILES. `restart` rescans from the first entry.
+   */
+  async queryDirectory(opts: QueryDirectoryOptions = {}): Promise<Buffer | undefined> {
+    const neg = this.connection.negotiated;
+    const outputBufferLength = Math.min(opts.outputBufferLength ?? DIRECTORY_BUFFER, neg.maxTransactSize);
+    const body = QueryDirectoryRequest.encode({
+      fileInformationClass: opts.infoClass ?? FileInformationClass.FileIdBothDirectoryInformation,
+      flags: (opts.restart ? QueryDirectoryFlags.RESTART_SCANS : 0) | (opts.flags ?? 0),
+      fileName: opts.pattern ?? "*",
+      fileId: this.fileId,
+      outputBufferLength,
+    });
+    const res = await this.tree.send({
+      command: Command.QUERY_DIRECTORY,
+      body: [body],
+      expectedResponseSize: outputBufferLength,
+      accept: [NtStatus.STATUS_NO_MORE_FILES, NtStatus.STATUS_NO_SUCH_FILE],
+      path: this.path,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+    });
+    if (res.status !== NtStatus.STATUS_SUCCESS) return undefined;
+    return QueryDirectoryResponse.decode(res.body, 0, res.body.length, { base: -64 }).buffer;
+  }
+
+  /**
+   * Every entry of the directory in batches (one per QUERY_DIRECTORY), looping until
+   * STATUS_NO_MORE_FILES, decoded with the FSCC class of `infoClass`.
+   */
+  async *listDirectory<C extends DirectoryClass = typeof FileInformationClass.FileIdBothDirectoryInformation>(
+    opts: QueryDirectoryOptions & { infoClass?: C } = {},
+  ): AsyncGenerator<DirectoryEntry<C>[]> {
+    const infoClass = (opts.infoClass ?? FileInformationClass.FileIdBothDirectoryInformation) as C;
+    const decoder = directoryInformationChains[infoClass];
+    let restart = opts.restart ?? true;
+    for (;;) {
+      const buf = await this.queryDirectory({ ...opts, infoClass, restart });
+      restart = false;
+      if (!buf || buf.length === 0) return;
+      yield decoder.decode(buf, 0, buf.length, undefined, { base: 0 }).value as DirectoryEntry<C>[];
+    }
+  }
+
+  /** QUERY_INFO (MS-SMB2 3.2.4.14): the raw output buffer of the class. */
+  async queryInfo(opts: QueryInfoOptions): Promise<Buffer> {
+    const outputBufferLength = Math.min(
+      opts.outputBufferLength ?? 65536,
+      this.connection.negotiated.maxTransactSize,
+    );
+    const res = await this.tree.send({
+      command: Command.QUERY_INFO,
+      body: [Open.queryInfoBody(this.fileId, { ...opts, outputBufferLength })],
+      expectedResponseSize: outputBufferLength,
+      path: this.path,
+      signal: opts.signal,
+    });
+    return QueryInfoResponse.decode(res.body, 0, res.body.length, { base: -64 }).buffer;
+  }
+
+  static queryInfoBody(fileId: FileId, opts: QueryInfoOptions): Buffer {
+    return QueryInfoRequest.encode({
+      infoType: opts.infoType,
+      fileInfoClass: opts.infoClass,
+      outputBufferLength: opts.outputBufferLength ?? 65536,
+      additionalInformation: opts.additionalInformation ?? 0,
+      flags: opts.flags ?? 0,
+      inputBuffer: opts.input ?? Buffer.alloc(0),
+      fileId,
+    });
+  }
+
+  /** SET_INFO (MS-SMB2 3.2.4.15). */
+  async setInfo(opts: SetInfoOptions): Promise<void> {
+    await this.tree.send({
+      command: Command.SET_INFO,
+      body: [
+        SetInfoRequest.encode({
+          infoType: opts.infoType,
+          fileInfoClass: opts.infoClass,
+          additionalInformation: opts.additionalInformation ?? 0,
+          buffer: Buffer.from(opts.buffer),
+          fileId: this.fileId,
+        }),
+      ],
+      path: this.path,
+      signal: opts.signal,
+    });
+  }
+
+  /** IOCTL / FSCTL (MS-SMB2 3.2.4.20) on this handle; resolves with the output buffer. */
+  async ioctl(ctlCode: number, input: Uint8Array = EMPTY, opts: IoctlOptions = {}): Promise<Buffer> {
+    const maxOutputResponse = Math.min(
+      opts.maxOutputResponse ?? 65536,
+      this.connection.negotiated.maxTransactSize,
+    );
+    const res = await this.tree.send({
+      command: Command.IOCTL,
+      body: [
+        IoctlRequest.encode({
+          ctlCode,
+          fileId: this.fileId,
+          input: Buffer.from(input.buffer, input.byteOffset, input.length),
+          maxOutputResponse,
+          flags: opts.isFsctl === false ? IoctlFlags.IS_IOCTL : IoctlFlags.IS_FSCTL,
+        }),
+      ],
+      expectedResponseSize: Math.max(maxOutputResponse, input.length),
+      accept: opts.accept,
+      path: this.path,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+    });
+    const r = IoctlResponse.decode(res.body, 0, res.body.length, { base: -64 });
+    if (opts.onStatus) opts.onStatus(res.status);
+    return r.output;
+  }
+
+  /** FSCTL_PIPE_TRANSCEIVE: writes a message to a named pipe and reads the reply (MS-FSCC 2.3.50). */
+  async transceive(
+    data: Uint8Array,
+    maxOutput = 65536,
+    opts: IoOptions = {},
+  ): Promise<{ data: Buffer; more: boolean }> {
+    let status = 0;
+    const out = await this.ioctl(FsctlCode.FSCTL_PIPE_TRANSCEIVE, data, {
+      ...opts,
+      maxOutputResponse: maxOutput,
+      accept: [NtStatus.STATUS_BUFFER_OVERFLOW],
+      onStatus: (s) => {
+        status = s;
+      },
+    });
+    return { data: out, more: status === NtStatus.STATUS_BUFFER_OVERFLOW };
+  }
+
+  /**
+   * LOCK (MS-SMB2 3.2.4.19): byte-range locks or unlocks. A conflict gives SmbError
+   * STATUS_LOCK_NOT_GRANTED (with FAIL_IMMEDIATELY) or waits until granted (use a signal to give up).
+   */
+  async lock(
+    elements: { offset: bigint | number; length: bigint | number; flags: number }[],
+    opts: IoOptions = {},
+  ) {
+    const locks: LockElement[] = elements.map((e) => ({
+      offset: BigInt(e.offset),
+      length: BigInt(e.length),
+      flags: e.flags,
+    }));
+    await this.tree.send({
+      command: Command.LOCK,
+      body: [LockRequest.encode({ fileId: this.fileId, locks })],
+      path: this.path,
+      signal: opts.signal,
+      timeoutMs:
+        opts.timeoutMs ?? (elements.some((e) => !(e.flags & LockFlags.FAIL_IMMEDIATELY)) ? 0 : undefined),
+    });
+  }
+
+  /**
+   * One CHANGE_NOTIFY (MS-SMB2 3.2.4.18) on a directory: waits (no timeout) until something changes,
+   * then resolves with the changes. An empty list means the server's buffer overflowed
+   * (STATUS_NOTIFY_ENUM_DIR): re-read the directory. Abort with `signal` (sends CANCEL).
+   */
+  async changeNotify(opts: ChangeNotifyOptions): Promise<FileNotifyInformationValue[]> {
+    const outputBufferLength = Math.min(
+      opts.outputBufferLength ?? 65536,
+      this.connection.negotiated.maxTransactSize,
+    );
+    const res = await this.tree.send({
+      command: Command.CHANGE_NOTIFY,
+      body: [
+        ChangeNotifyRequest.encode({
+          flags: opts.recursive ? ChangeNotifyFlags.WATCH_TREE : 0,
+          outputBufferLength,
+          fileId: this.fileId,
+          completionFilter: opts.filter,
+        }),
+      ],
+      expectedResponseSize: outputBufferLength,
+      accept: [NtStatus.STATUS_NOTIFY_ENUM_DIR],
+      path: this.path,
+      signal: opts.signal,
+      timeoutMs: 0,
+    });
+    if (res.status === NtStatus.STATUS_NOTIFY_ENUM_DIR) return [];
+    const buf = ChangeNotifyResponse.decode(res.body, 0, res.body.length, { base: -64 }).buffer;
+    if (buf.length === 0) return [];
+    return FileNotifyInformation.decode(buf, 0, buf.length, undefined, { base: 0 }).value;
+  }
+
+  /** CHANGE_NOTIFY in a loop, as an async iterator; ends when `signal` aborts (no error then). */
+  async *watch(opts: ChangeNotifyOptions): AsyncGenerator<FileNotifyInformationValue[]> {
+    for (;;) {
+      try {
+        yield await this.changeNotify(opts);
+      } catch (err) {
+        if (opts.signal?.aborted) return;
+        throw err;
+      }
+    }
   }
 
   /** Credit charge of a READ/WRITE of `bytes` (for window sizing by callers). */

@@ -4,6 +4,12 @@
  */
 import {
   Command,
+  FsctlCode,
+  IoctlRequest,
+  IoctlResponse,
+  RELATED_FILE_ID,
+  ValidateNegotiateInfoRequest,
+  ValidateNegotiateInfoResponse,
   NtStatus,
   ShareFlags,
   ShareType,
@@ -84,6 +90,11 @@ export class Tree {
     }
     this.encryptData = this.session.encryptData || shareEncrypts;
     this.connected = true;
+    const conn = this.connection;
+    const d = conn.dialect;
+    if ((d === 0x0300 || d === 0x0302) && conn.options.requireSecureNegotiate !== false && !conn.validated) {
+      if (this.session.hasSigningKey) await this.validateNegotiate(opts.signal);
+    }
     log(
       "tree %s id=%d type=%d flags=0x%s%s",
       path,
@@ -92,6 +103,52 @@ export class Tree {
       r.shareFlags.toString(16),
       this.encryptData ? " encrypted" : "",
     );
+  }
+
+  /**
+   * MS-SMB2 3.2.5.5 / 3.3.5.15.12: FSCTL_VALIDATE_NEGOTIATE_INFO, signed, proves no one rewrote our
+   * NEGOTIATE (a downgrade of dialect, capabilities or signing) on 3.0/3.0.2 (3.1.1 has preauth integrity).
+   */
+  private async validateNegotiate(signal?: AbortSignal): Promise<void> {
+    const conn = this.connection;
+    const input = ValidateNegotiateInfoRequest.encode({
+      capabilities: conn.offered.capabilities,
+      guid: conn.clientGuid,
+      securityMode: conn.offered.securityMode,
+      dialects: conn.offered.dialects,
+    });
+    const res = await this.session.send({
+      command: Command.IOCTL,
+      body: [
+        IoctlRequest.encode({
+          ctlCode: FsctlCode.FSCTL_VALIDATE_NEGOTIATE_INFO,
+          fileId: RELATED_FILE_ID,
+          input,
+          maxOutputResponse: 24,
+        }),
+      ],
+      treeId: this.treeId,
+      forceSign: true,
+      signal,
+    });
+    if (!res.verified)
+      throw new SmbClientError("VALIDATE_NEGOTIATE_INFO reply was not signed", "ERR_SMB_DOWNGRADE");
+    const out = IoctlResponse.decode(res.body, 0, res.body.length, { base: -64 }).output;
+    const v = ValidateNegotiateInfoResponse.decode(out);
+    const neg = conn.negotiated;
+    if (
+      v.dialect !== neg.dialect ||
+      v.guid !== neg.serverGuid ||
+      v.securityMode !== neg.securityMode ||
+      v.capabilities !== neg.capabilities
+    ) {
+      conn.pump.close();
+      throw new SmbClientError(
+        "secure negotiate failed: the NEGOTIATE exchange was tampered with",
+        "ERR_SMB_DOWNGRADE",
+      );
+    }
+    conn.validated = true;
   }
 
   /** Sends a request on this tree with the tree's and session's security. */
