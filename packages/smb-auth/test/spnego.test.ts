@@ -363,6 +363,24 @@ describe("SpnegoMechanism", () => {
     expect(mech.selectedMechanism?.name).toBe("kerberos");
   });
 
+  it("drops a mechanism that cannot start (Kerberos without a ticket) from the offer", async () => {
+    const noTicket: AuthMechanismFactory = {
+      name: "kerberos",
+      oid: Oid.KRB5,
+      create() {
+        throw new AuthError("ERR_SMB_AUTH_CREDENTIALS", "no ticket for cifs/server.test");
+      },
+    };
+    const mech = negotiate(creds, { kerberos: noTicket }).create(ctx);
+    const init = decodeNegotiationToken((await mech.step())!);
+    if (init.kind !== "init") throw new Error("not init");
+    expect(init.mechTypes).toEqual([Oid.NTLMSSP]);
+    expect(init.mechToken?.subarray(0, 8).toString("latin1")).toBe("NTLMSSP\0");
+
+    const only = spnego([noTicket]).create(ctx);
+    await expect(only.step()).rejects.toThrow(/no ticket/);
+  });
+
   it("narrows the offer to what the server's hint lists", async () => {
     const krb = fakeFactory("kerberos", Oid.KRB5, ["ap-req", ""]);
     const mech = negotiate(creds, { kerberos: krb }).create(ctx);

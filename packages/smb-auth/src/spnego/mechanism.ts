@@ -137,11 +137,28 @@ export class SpnegoMechanism implements AuthMechanism {
       const common = offered.filter((f) => hint.mechTypes.some((m) => sameMech(m, f.oid)));
       if (common.length > 0) offered = common;
     }
+    // The optimistic mechanism is the first one that can start (a Kerberos provider without a ticket
+    // or KDC fails here): mechanisms that cannot are dropped from the offer, as Windows does.
+    let token: Buffer | undefined;
+    let firstError: unknown;
+    while (offered.length > 0) {
+      const f = offered[0]!;
+      try {
+        const mech = f.create(this.#ctx);
+        token = await mech.step(undefined);
+        this.#mech = mech;
+        this.#mechFactory = f;
+        break;
+      } catch (err) {
+        if (!(err instanceof AuthError)) throw err;
+        log("spnego: %s cannot start (%s); not offered", f.name, err.code);
+        firstError ??= err;
+        offered = offered.slice(1);
+      }
+    }
+    if (!this.#mech) throw firstError;
     this.#offered = offered;
-    const first = offered[0]!;
-    this.#mechFactory = first;
-    this.#mech = first.create(this.#ctx);
-    const token = await this.#mech.step(undefined);
+    const first = this.#mechFactory!;
     const mechTypes = offered.map((f) => f.oid);
     this.#mechTypesDer = encodeMechTypeList(mechTypes);
     this.#state = "in-progress";
