@@ -410,6 +410,18 @@ describe("SpnegoMechanism", () => {
     await m3.step();
     await expect(m3.step(Buffer.from("garbage"))).rejects.toBeInstanceOf(AuthError);
 
+    // supportedMech may only change in the first reply.
+    const a = fakeFactory("alpha", "1.2.3.1", ["a-1", "a-2", "a-3"]);
+    const b = fakeFactory("beta", "1.2.3.2", ["b-1"]);
+    const m5 = new SpnegoMechanism([a, b], ctx);
+    await m5.step();
+    await m5.step(
+      encodeNegTokenResp({ negState: 1, supportedMech: "1.2.3.1", responseToken: Buffer.from("x") }),
+    );
+    await expect(m5.step(encodeNegTokenResp({ negState: 1, supportedMech: "1.2.3.2" }))).rejects.toThrow(
+      /mid-exchange/,
+    );
+
     const m4 = negotiate(creds).create(ctx);
     await m4.step();
     await expect(m4.step(Buffer.alloc(0))).rejects.toMatchObject({ code: "ERR_SMB_AUTH_BAD_TOKEN" });

@@ -51,6 +51,7 @@ export class SpnegoMechanism implements AuthMechanism {
   #micReceived = false;
   #serverComplete = false;
   #anonymousOverride: boolean | undefined;
+  #replies = 0;
 
   constructor(factories: AuthMechanismFactory[], ctx: AuthContext, options: SpnegoOptions = {}) {
     if (factories.length === 0) {
@@ -196,8 +197,15 @@ export class SpnegoMechanism implements AuthMechanism {
     // Some old implementations echo the response token as mechListMIC; ignore such a MIC.
     if (responseToken && mechListMIC && responseToken.equals(mechListMIC)) mechListMIC = undefined;
 
+    const firstReply = this.#replies++ === 0;
     let outToken: Buffer | undefined;
     if (resp.supportedMech && !sameMech(resp.supportedMech, this.#mechFactory!.oid)) {
+      // RFC 4178 4.2.2: supportedMech only in the first reply.
+      if (!firstReply) {
+        throw new AuthError("ERR_SMB_AUTH_BAD_TOKEN", "the server changed the mechanism mid-exchange", {
+          mechanism: "spnego",
+        });
+      }
       // The server chose another mechanism: our optimistic token is void; start that one.
       const f = this.#offered.find((x) => sameMech(x.oid, resp.supportedMech!));
       if (!f) {
