@@ -14,6 +14,7 @@ import {
   commandName,
   HEADER_SIZE,
   HeaderFlags,
+  ntStatusName,
   ProtocolId,
   Smb2Header,
   type Smb2HeaderValue,
@@ -369,15 +370,16 @@ export class MessagePump {
         timeoutMs: o.timeoutMs ?? this.timeoutMs,
         opts: o,
       });
-      log(
-        "-> %s mid=%s charge=%d sid=0x%s tid=%d%s",
-        commandName(o.command),
-        messageId,
-        charge,
-        sessionId.toString(16),
-        o.treeId ?? 0,
-        o.encrypt ? " encrypted" : o.sign ? " signed" : "",
-      );
+      if (log.enabled)
+        log(
+          "-> %s mid=%s charge=%d sid=0x%s tid=%d%s",
+          commandName(o.command),
+          messageId,
+          charge,
+          sessionId.toString(16),
+          o.treeId ?? 0,
+          o.encrypt ? " encrypted" : o.sign ? " signed" : "",
+        );
     }
     if (encryptSession !== undefined && items.some((o) => !o.encrypt)) {
       throw new SmbTransportError("a compound is encrypted whole or not at all", "ERR_SMB_STATE");
@@ -556,15 +558,16 @@ export class MessagePump {
     }
     const interim = status === STATUS_PENDING && (header.flags & HeaderFlags.ASYNC_COMMAND) !== 0;
     const problem = this.check(p, r, interim, transformSession);
-    log(
-      "<- %s mid=%s status=0x%s credits=+%d%s%s",
-      commandName(header.command),
-      header.messageId,
-      status.toString(16).padStart(8, "0"),
-      header.credits,
-      interim ? " interim" : "",
-      problem ? ` REJECTED: ${problem.message}` : "",
-    );
+    if (log.enabled)
+      log(
+        "<- %s mid=%s status=%s credits=+%d%s%s",
+        commandName(header.command),
+        header.messageId,
+        ntStatusName(status),
+        header.credits,
+        interim ? " interim" : "",
+        problem ? ` REJECTED: ${problem.message}` : "",
+      );
     if (interim && !problem) {
       p.asyncId = asyncIdOf(header);
       p.opts.onInterim?.(p.asyncId);
