@@ -16,3 +16,4 @@ export * from "./dtyp/security-descriptor.js";
 export * from "./dtyp/sddl.js";
 export * from "./fscc/index.js";
 export * from "./fsctl/index.js";
+export * from "./dfsc/index.js";

@@ -48,6 +48,8 @@ function smbclient(share, cmds, killAfterMs) {
         `${server.username}%${server.password}`,
         "-m",
         "SMB3_11",
+        // the port for connections smbclient opens itself (following DFS referrals ignores -p)
+        `--option=smb ports=${port}`,
         "-c",
         cmds,
       ],
@@ -100,7 +102,9 @@ log.push(
 log.push(
   await smbclient("streams", "put /tmp/stream-content.txt ea.txt:alt1; allinfo ea.txt; geteas ea.txt"),
 );
-log.push(await smbclient("dfsroot", "ls link-share\\*; ls link-multi\\*"));
+log.push(await smbclient("dfsroot", "ls link-share\\*"));
+log.push(await smbclient("dfsroot", "ls link-multi\\*"));
+log.push(await smbclient("dfsroot", "ls sub\\link-deep\\*"));
 // smbtorture (Debian samba-testsuite) exercises the FSCTLs smbclient never sends.
 function smbtorture(test, ...options) {
   return new Promise((resolve) => {
@@ -216,6 +220,12 @@ for (const rec of streams) {
     if (CMD[cmd] === "IOCTL") {
       const ctl = body.readUInt32LE(4);
       what = `IOCTL 0x${ctl.toString(16).padStart(8, "0")}`;
+      if (ctl === 0x00060194 && req) {
+        // key DFS referrals by the path asked for (REQ_GET_DFS_REFERRAL.RequestFileName)
+        const rb = req.subarray(64);
+        const input = req.subarray(rb.readUInt32LE(24) + 2, rb.readUInt32LE(24) + rb.readUInt32LE(28) - 2);
+        what = `DFS referral ${input.toString("utf16le")}`;
+      }
       out = m.subarray(body.readUInt32LE(32), body.readUInt32LE(32) + body.readUInt32LE(36));
     } else {
       const off = body.readUInt16LE(2);
