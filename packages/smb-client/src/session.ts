@@ -32,6 +32,11 @@ export interface SessionOptions {
   /** Accept an anonymous (null) session (default false; true when authenticating anonymously). */
   allowAnonymous?: boolean;
   signal?: AbortSignal;
+  /**
+   * Makes a fresh mechanism for re-authentication when the server answers
+   * STATUS_NETWORK_SESSION_EXPIRED (MS-SMB2 3.2.5.1.7); without it such requests fail.
+   */
+  reauth?: () => AuthMechanism;
 }
 
 export class Session {
@@ -56,6 +61,7 @@ export class Session {
 
   /** Runs the SESSION_SETUP loop with `mech` until the server accepts or refuses. */
   async setup(mech: AuthMechanism, signal?: AbortSignal): Promise<void> {
+    if (this.sessionId !== 0n) return this.reauthenticate(mech, signal);
     const conn = this.connection;
     const neg = conn.negotiated;
     const preauth = neg.dialect === 0x0311 ? conn.preauth!.clone() : undefined;
@@ -153,6 +159,39 @@ export class Session {
     );
   }
 
+  /**
+   * Re-authenticates this session (SESSION_SETUP on the existing SessionId, MS-SMB2 3.2.4.2.3): the
+   * keys stay those of the first authentication; the exchange is signed or encrypted like any request.
+   */
+  async reauthenticate(mech: AuthMechanism, signal?: AbortSignal): Promise<void> {
+    const neg = this.connection.negotiated;
+    const securityMode = neg.signingRequired ? SecurityMode.SIGNING_REQUIRED : SecurityMode.SIGNING_ENABLED;
+    let token = await mech.step(undefined);
+    for (;;) {
+      const body = SessionSetupRequest.encode({
+        securityMode,
+        capabilities: 1,
+        securityBuffer: token ?? Buffer.alloc(0),
+      });
+      const res = await this.send({
+        command: Command.SESSION_SETUP,
+        body: [body],
+        forceSign: true,
+        signal,
+        accept: [NtStatus.STATUS_MORE_PROCESSING_REQUIRED],
+        noReauth: true,
+      });
+      const r = SessionSetupResponse.decode(res.body, 0, res.body.length, { base: -64 });
+      if (res.status === NtStatus.STATUS_MORE_PROCESSING_REQUIRED) {
+        token = await mech.step(r.securityBuffer);
+        continue;
+      }
+      if (r.securityBuffer.length > 0 && !mech.complete) await mech.step(r.securityBuffer);
+      log("session 0x%s re-authenticated", this.sessionId.toString(16));
+      return;
+    }
+  }
+
   /** True when requests can be encrypted (SMB 3.x session with keys). */
   get encryptionAvailable(): boolean {
     return this.canEncrypt;
@@ -166,10 +205,20 @@ export class Session {
    * Sends a request of this session with its security: encrypted when the session or tree encrypts,
    * else signed when required (or `forceSign`, e.g. TREE_CONNECT on 3.1.1).
    */
-  send(opts: SendOptions & { encrypt?: boolean; forceSign?: boolean }): Promise<SmbResponse> {
+  async send(
+    opts: SendOptions & { encrypt?: boolean; forceSign?: boolean; noReauth?: boolean },
+  ): Promise<SmbResponse> {
     const encrypt = this.encryptData || !!opts.encrypt;
     const sign = !encrypt && this.signer !== undefined && (this.signingRequired || !!opts.forceSign);
-    return this.connection.send({ ...opts, sessionId: this.sessionId, encrypt, sign });
+    const req = { ...opts, sessionId: this.sessionId, encrypt, sign };
+    try {
+      return await this.connection.send(req);
+    } catch (err) {
+      if (opts.noReauth || !this.options.reauth || !SmbError.is(err, NtStatus.STATUS_NETWORK_SESSION_EXPIRED))
+        throw err;
+      await this.reauthenticate(this.options.reauth(), opts.signal);
+      return this.connection.send(req);
+    }
   }
 
   /** Request options with this session's security, for compounds. */

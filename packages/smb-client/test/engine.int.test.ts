@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { negotiate, ntlm } from "smb-auth";
 import { CreateDisposition, NtStatus } from "smb-structures";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startSamba } from "../../../tools/samba/server.mjs";
 import { Connection, SmbError, type Session } from "../src/index.js";
 
 const samba = inject("samba");
@@ -78,6 +79,25 @@ describe("engine against real Samba", () => {
     expect(SmbError.is(err, NtStatus.STATUS_LOGON_FAILURE)).toBe(true);
   });
 
+  it("re-authenticates an established session and keeps using it", async () => {
+    const tree = await session.connectTree("share");
+    const mech = negotiate({
+      username: samba.username,
+      password: samba.password,
+      domain: samba.domain,
+    }).create({
+      targetName: samba.host,
+    });
+    await session.reauthenticate(mech);
+    const f = await tree.create("reauth.txt", {
+      desiredAccess: 0x0012019f,
+      disposition: CreateDisposition.OVERWRITE_IF,
+    });
+    await f.write(Buffer.from("still here"), 0);
+    expect((await f.read(0, 100)).toString()).toBe("still here");
+    await f.close();
+  });
+
   it("authenticates with raw NTLM too", async () => {
     const c = await Connection.connect({ host: samba.host, port: samba.port });
     const s = await c.authenticate(
@@ -85,5 +105,24 @@ describe("engine against real Samba", () => {
     );
     expect(s.sessionId).not.toBe(0n);
     await c.close();
+  });
+});
+
+describe.skipIf(samba.external)("guest sessions", () => {
+  it("refuses a guest session unless allowed", async () => {
+    const s = await startSamba({ global: { "map to guest": "Bad User" }, signedCompanion: false });
+    try {
+      const mech = () => negotiate({ username: "nobody-here", password: "x" }).create({ targetName: s.host });
+      const c1 = await Connection.connect({ host: s.host, port: s.port });
+      const err = await c1.authenticate(mech()).catch((e) => e);
+      expect(err.code).toBe("ERR_SMB_GUEST_SESSION");
+      await c1.close();
+      const c2 = await Connection.connect({ host: s.host, port: s.port });
+      const sess = await c2.authenticate(mech(), { allowGuest: true });
+      expect(sess.isGuest).toBe(true);
+      await c2.close();
+    } finally {
+      await s.stop();
+    }
   });
 });
