@@ -22,7 +22,7 @@ import {
 } from "../src/rpc/pdu.js";
 import { encodeNetrShareEnumRequest, SRVSVC_SYNTAX } from "../src/rpc/srvsvc.js";
 import { fragmentResponse, hex } from "./rpc-helpers.js";
-import { SAMBA_L, SAMBA_MANY } from "./rpc-samba-capture.js";
+import { SAMBA_ERRORS, SAMBA_L, SAMBA_MANY } from "./rpc-samba-capture.js";
 
 describe("DCE/RPC PDUs against Samba's smbclient -L capture", () => {
   it("BIND (C706 12.6.4.3) is byte-identical to Samba's: srvsvc v3.0 over NDR v2, frags 4280", () => {
@@ -158,6 +158,44 @@ describe("FAULT and BIND_NAK", () => {
     expect(faultError(decodePdu(FaultPdu, unknown))).toMatchObject({ statusName: "0x0000dead" });
   });
 
+  it("decodes Samba's real FAULT for an unknown opnum (and our REQUEST that caused it)", () => {
+    expect(
+      fragmentRequest({ callId: 2, contextId: 0, opnum: 200, stub: Buffer.alloc(0), maxXmitFrag: 4280 }),
+    ).toEqual([SAMBA_ERRORS.badOpnum]);
+    const f = decodePdu(FaultPdu, SAMBA_ERRORS.fault);
+    expect(f).toEqual({
+      rpcVersMinor: 0,
+      pfcFlags: PfcFlags.FIRST_FRAG | PfcFlags.LAST_FRAG | PfcFlags.DID_NOT_EXECUTE,
+      authLength: 0,
+      callId: 2,
+      allocHint: 24,
+      contextId: 0,
+      cancelCount: 0,
+      flags: 0,
+      status: 0x1c010002,
+      stub: Buffer.alloc(0),
+    });
+    expect(() => reassembleResponse([SAMBA_ERRORS.fault], 2, 200)).toThrow(
+      "RPC fault for opnum 200: nca_s_op_rng_error (0x1c010002), the call did not execute",
+    );
+  });
+
+  it("decodes Samba's BIND_ACK refusing an interface the pipe does not serve", () => {
+    const ack = decodePdu(BindAckPdu, SAMBA_ERRORS.bindAckRejected);
+    expect(ack.resultList!.results).toEqual([
+      {
+        result: 2,
+        reason: 1,
+        transferSyntax: { uuid: "00000000-0000-0000-0000-000000000000", version: 0, versionMinor: 0 },
+      },
+    ]);
+    expect(decodePdu(BindPdu, SAMBA_ERRORS.bindOther).contexts[0]!.abstractSyntax).toEqual({
+      uuid: "12345678-1234-abcd-ef00-0123456789ab",
+      version: 1,
+      versionMinor: 0,
+    });
+  });
+
   it("decodes BIND_NAK (C706 12.6.4.5)", () => {
     const nak = encodePdu(BindNakPdu, {
       callId: 1,
@@ -227,7 +265,7 @@ describe("malformed PDUs are RpcErrors naming the field", () => {
     ["FAULT", (b) => decodePdu(FaultPdu, b)],
     ["reassemble", (b) => reassembleResponse([b], 2)],
   ];
-  const valid = [SAMBA_L.bind, SAMBA_L.bindAck, SAMBA_L.request, SAMBA_L.response, ...SAMBA_MANY.fragments];
+  const valid = [...Object.values(SAMBA_L), ...SAMBA_MANY.fragments, ...Object.values(SAMBA_ERRORS)];
 
   it("random bytes: every decoder returns a value or throws RpcError (fast-check)", () => {
     const header = fc

@@ -180,3 +180,24 @@ export const SAMBA_MANY = {
     ),
   ],
 };
+
+/**
+ * Samba 4.17.12 answering this client (rpc-srvsvc.int.test.ts), captured the same way: an unknown opnum
+ * and a BIND to an interface \pipe\srvsvc does not serve.
+ */
+export const SAMBA_ERRORS = {
+  /** REQUEST call_id 2, opnum 200, empty stub. */
+  badOpnum: hex("05000003100000001800000002000000000000000000c800"),
+  /** FAULT call_id 2: FIRST|LAST|DID_NOT_EXECUTE, alloc_hint 24, status nca_s_op_rng_error 0x1c010002. */
+  fault: hex("0500032310000000200000000200000018000000000000000200011c00000000"),
+  /** BIND call_id 1 for 12345678-1234-abcd-ef00-0123456789ab v1.0 (spoolss) over NDR. */
+  bindOther: hex(
+    "05000b03100000004800000001000000b810b810000000000100000000000100785634123412cdabef000123456789ab",
+    "01000000045d888aeb1cc9119fe808002b10486002000000",
+  ),
+  /** BIND_ACK: provider_rejection (2), abstract_syntax_not_supported (1), null transfer syntax. */
+  bindAckRejected: hex(
+    "05000c03100000004400000001000000b810b810e3f000000d005c706970655c73727673766300000100000002000100",
+    "0000000000000000000000000000000000000000",
+  ),
+};

@@ -28,7 +28,7 @@ import {
   toShareInfo,
 } from "../src/rpc/srvsvc.js";
 import { FakePipe, fragmentResponse } from "./rpc-helpers.js";
-import { SAMBA_L, SAMBA_MANY } from "./rpc-samba-capture.js";
+import { SAMBA_ERRORS, SAMBA_L, SAMBA_MANY } from "./rpc-samba-capture.js";
 
 const SAMBA_SHARES: ShareInfo1[] = [
   { netname: "share", type: 0, remark: "" },
@@ -407,6 +407,34 @@ describe("netShareEnum over a pipe", () => {
     await expect(netShareEnum(refused, "s")).rejects.toThrow(
       "BIND of 4b324fc8-1670-01d3-1278-5a47bf6ee188 v3.0 refused: provider_rejection, abstract_syntax_not_supported",
     );
+  });
+
+  it("reports Samba's real refusal of an unknown interface and its real FAULT", async () => {
+    const pipe = new FakePipe(() => [SAMBA_ERRORS.bindAckRejected]);
+    const client = new RpcClient(pipe);
+    const err = await client
+      .bind({ uuid: "12345678-1234-abcd-ef00-0123456789ab", version: 1, versionMinor: 0 })
+      .catch((e: unknown) => e);
+    expect(pipe.received).toEqual([SAMBA_ERRORS.bindOther]);
+    expect(err).toMatchObject({
+      code: "ERR_RPC_BIND_REJECTED",
+      status: 1,
+      statusName: "abstract_syntax_not_supported",
+    });
+    const c2 = new RpcClient(
+      new FakePipe((frags) =>
+        decodeHeader(frags[0]!).ptype === PType.BIND
+          ? srvsvcServer(() => Buffer.alloc(0))(frags)
+          : [SAMBA_ERRORS.fault],
+      ),
+    );
+    await c2.bind(SRVSVC_SYNTAX);
+    await expect(c2.call(200, Buffer.alloc(0))).rejects.toMatchObject({
+      code: "ERR_RPC_FAULT",
+      status: 0x1c010002,
+      statusName: "nca_s_op_rng_error",
+      opnum: 200,
+    });
   });
 
   it("rejects replies for another call, truncated pipes and trailing bytes", async () => {
