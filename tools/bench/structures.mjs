@@ -95,7 +95,9 @@ const notify = S.encodeVar(S.FileNotifyInformation, [
   { action: 4, fileName: "old-name.txt" },
   { action: 5, fileName: "new-name.txt" },
 ]);
-results.push(rate("FILE_NOTIFY_INFORMATION (2 entries) decode", () => S.decodeVar(S.FileNotifyInformation, notify)));
+results.push(
+  rate("FILE_NOTIFY_INFORMATION (2 entries) decode", () => S.decodeVar(S.FileNotifyInformation, notify)),
+);
 const sd = S.encodeSecurityDescriptor({
   owner: "S-1-5-21-1004336348-1177238915-682003330-1000",
   group: "S-1-5-21-1004336348-1177238915-682003330-513",
@@ -135,7 +137,8 @@ if (json) {
 } else {
   console.log(`smb-structures micro-benchmark (node ${process.version})`);
   for (const r of results) {
-    if ("opsPerSec" in r) console.log(`${r.name.padEnd(52)} ${r.opsPerSec.toLocaleString("en").padStart(12)} ops/s`);
+    if ("opsPerSec" in r)
+      console.log(`${r.name.padEnd(52)} ${r.opsPerSec.toLocaleString("en").padStart(12)} ops/s`);
     else
       console.log(
         `${r.name.padEnd(52)} ${String(r.medianMs).padStart(9)} ms median${r.entriesPerSec ? ` (${r.entriesPerSec.toLocaleString("en")} entries/s, ${r.bytes} bytes)` : ""}`,
