@@ -215,14 +215,17 @@ export class Struct<F extends Fields> {
       const empty = (length === 0 || count === 0) && !v.tagSlot;
       let pos: number;
       if (v.offsetSlot) {
+        const f = v.offsetSlot.field as OffsetField;
         const rel = hidden!.get(v.offsetSlot)!;
-        // A zero offset is "absent" for an empty part, and always for a zeroIfEmpty offset (MS-DTYP
-        // SECURITY_DESCRIPTOR.OffsetOwner ... have no length: 0 is their only way to say "none").
-        if (rel === 0 && (empty || (v.offsetSlot.field as OffsetField).zeroIfEmpty)) {
+        pos = this.offsetBase(f, start, ctxBase) + rel;
+        // A zero offset is "absent" for an empty part, and for a zeroIfEmpty offset whenever 0 cannot be
+        // a real position (it would point into the fixed fields): MS-DTYP SECURITY_DESCRIPTOR.OffsetOwner
+        // ... have no length, 0 is their only way to say "none". Counted from the end of the fixed fields
+        // (SMB2_QUERY_QUOTA_INFO.StartSidOffset), 0 is a real position.
+        if (rel === 0 && (empty || (f.zeroIfEmpty && pos < start + this.fixedSize))) {
           out[v.name] = v.codec.empty;
           continue;
         }
-        pos = this.offsetBase(v.offsetSlot.field as OffsetField, start, ctxBase) + rel;
       } else {
         pos = alignUp(cursor - base, v.codec.align) + base;
       }
