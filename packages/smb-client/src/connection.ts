@@ -234,7 +234,7 @@ export class Connection {
         r.negotiateContexts,
         NegotiateContextType.PREAUTH_INTEGRITY_CAPABILITIES,
       );
-      if (!pi || !pi.hashAlgorithms.includes(1)) {
+      if (!pi?.hashAlgorithms.includes(1)) {
         throw new SmbClientError(
           "3.1.1 server sent no SHA-512 preauth integrity context",
           "ERR_SMB_NEGOTIATE",

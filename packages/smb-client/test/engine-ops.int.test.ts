@@ -145,7 +145,7 @@ describe("engine operations against Samba", () => {
     const chunks = Array.from({ length: 200 }, (_, i) => Buffer.alloc(4096, i));
     await Promise.all(chunks.map((c, i) => f.write(c, i * 4096)));
     const back = await Promise.all(chunks.map((_, i) => f.read(i * 4096, 4096)));
-    back.forEach((buf, i) => expect(buf.equals(chunks[i]!)).toBe(true));
+    for (const [i, buf] of back.entries()) expect(buf.equals(chunks[i]!)).toBe(true);
     await f.close();
   });
 
