@@ -446,6 +446,12 @@ describe("netShareEnum over a pipe", () => {
     await expect(netShareEnum(half, "s")).rejects.toThrow(/\(100 of 480 bytes\)/);
     const extra = new FakePipe(srvsvcServer(() => [SAMBA_L.response, Buffer.alloc(3)]));
     await expect(netShareEnum(extra, "s")).rejects.toThrow(/3 bytes after the last fragment/);
+    // The reply fits maxResponse exactly but the server says there is more (STATUS_BUFFER_OVERFLOW).
+    const overflow = new FakePipe(
+      srvsvcServer(() => [SAMBA_L.response, Buffer.alloc(8)]),
+      480,
+    );
+    await expect(netShareEnum(overflow, "s")).rejects.toThrow(/more data after the last fragment/);
   });
 
   it("RpcClient serialises concurrent calls and refuses use after close", async () => {
@@ -463,6 +469,24 @@ describe("netShareEnum over a pipe", () => {
     expect(pipe.closed).toBe(true);
     await expect(client.call(15, stub)).rejects.toMatchObject({ code: "ERR_RPC_CLOSED" });
     await expect(new RpcClient(new FakePipe(() => [])).call(15, stub)).rejects.toThrow(/call before bind/);
+    // After a framing error the association is not trusted any more; a FAULT leaves it usable.
+    let n = 0;
+    const flaky = new RpcClient(
+      new FakePipe(
+        srvsvcServer(() => {
+          n++;
+          if (n === 1) return [encodePdu(FaultPdu, { callId: 2, status: 5 })];
+          if (n === 2) return sambaStub;
+          return [SAMBA_L.response.subarray(0, 20)];
+        }),
+      ),
+    );
+    await flaky.bind(SRVSVC_SYNTAX);
+    await expect(flaky.call(15, stub)).rejects.toMatchObject({ code: "ERR_RPC_FAULT", status: 5 });
+    const ok = await flaky.call(15, stub);
+    expect(ok.length).toBe(456);
+    await expect(flaky.call(15, stub)).rejects.toThrow(/the pipe ended inside a PDU/);
+    await expect(flaky.call(15, stub)).rejects.toThrow(/RPC association unusable after: the pipe ended/);
     expect(() => new RpcClient(pipe, { maxXmitFrag: 10 })).toThrow(/maxXmitFrag 10 is outside/);
   });
 });

@@ -59,8 +59,11 @@ export interface BindResult {
 export class RpcClient {
   private nextCallId = 1;
   private pending: Buffer = Buffer.alloc(0);
+  private reads = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Set when an exchange broke the pipe's framing: the association cannot be trusted any more. */
+  private broken: RpcError | undefined;
   private maxXmitFrag: number;
   private maxRecvFrag: number;
   private readonly maxResponseSize: number;
@@ -186,7 +189,15 @@ export class RpcClient {
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new RpcError("ERR_RPC_CLOSED", "RPC client closed"));
-    const run = this.queue.then(fn, fn);
+    const guarded = () => {
+      if (this.broken) {
+        throw new RpcError("ERR_RPC_CLOSED", `RPC association unusable after: ${this.broken.message}`, {
+          cause: this.broken,
+        });
+      }
+      return fn();
+    };
+    const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => {});
     return run;
   }
@@ -197,7 +208,21 @@ export class RpcClient {
    * several reads, or several fragments in one.
    */
   private async exchange(fragments: Buffer[], callId: number, opnum?: number): Promise<Buffer[]> {
+    try {
+      return await this.exchangeOnce(fragments, callId, opnum);
+    } catch (err) {
+      // A FAULT ends its call cleanly; anything else may leave bytes of this call in the pipe.
+      if (!(err instanceof RpcError && err.code === "ERR_RPC_FAULT")) {
+        this.broken =
+          err instanceof RpcError ? err : new RpcError("ERR_RPC_PROTOCOL", String(err), { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  private async exchangeOnce(fragments: Buffer[], callId: number, opnum?: number): Promise<Buffer[]> {
     this.pending = Buffer.alloc(0);
+    this.reads = 0;
     for (const f of fragments.slice(0, -1)) await this.pipe.write(f);
     const first = await this.pipe.transceive(fragments[fragments.length - 1]!, this.maxRecvFrag);
     this.pending = first.data;
@@ -229,6 +254,9 @@ export class RpcClient {
     if (this.pending.length > 0) {
       throw new RpcError("ERR_RPC_PROTOCOL", `${this.pending.length} bytes after the last fragment`);
     }
+    if (first.more && this.reads === 0) {
+      throw new RpcError("ERR_RPC_PROTOCOL", "the server has more data after the last fragment");
+    }
     return replies;
   }
 
@@ -245,6 +273,7 @@ export class RpcClient {
         }
       }
       const chunk = await this.pipe.read(Math.max(this.maxRecvFrag, need - this.pending.length));
+      this.reads++;
       if (chunk.length === 0) {
         throw new RpcError(
           "ERR_RPC_PROTOCOL",

@@ -18,10 +18,12 @@ export {
   PType,
   type SyntaxId,
 } from "./pdu.js";
-export { FSCTL_PIPE_TRANSCEIVE, type RpcPipe } from "./pipe.js";
+export type { RpcPipe } from "./pipe.js";
+export { listSharesOnSession, openRpcPipe, PIPE_ACCESS, rpcPipeFromOpen } from "./smb-pipe.js";
 export {
   decodeNetrShareEnumResponse,
   encodeNetrShareEnumRequest,
+  encodeNetrShareEnumResponse,
   type NetrShareEnumRequest,
   type NetrShareEnumResponse,
   type NetShareEnumOptions,

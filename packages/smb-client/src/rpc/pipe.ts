@@ -16,6 +16,3 @@ export interface RpcPipe {
   write(data: Buffer): Promise<void>;
   close(): Promise<void>;
 }
-
-/** FSCTL_PIPE_TRANSCEIVE (MS-FSCC 2.3.49). */
-export const FSCTL_PIPE_TRANSCEIVE = 0x0011c017;
