@@ -15,12 +15,14 @@ import {
   type KerberosClientOptions,
   KerberosError,
   KerberosKey,
+  type KerberosMechanism,
   kerberos,
   parseCcache,
   readKeytab,
 } from "../src/kerberos/index.js";
 import { defaultSalt } from "../src/kerberos/principal.js";
-import { negotiate } from "../src/spnego/mechanism.js";
+import type { AuthContext, AuthMechanism } from "../src/mechanism.js";
+import { negotiate, spnego } from "../src/spnego/mechanism.js";
 
 let kdc: KdcInstance;
 let smbd: KerberosSmbd;
@@ -214,43 +216,161 @@ describe("AS and TGS exchanges with a real MIT KDC", () => {
 });
 
 describe("SMB sessions over Kerberos with a real smbd", () => {
-  async function session(opts: { encrypt?: boolean; mechOptions?: Parameters<typeof kerberos>[0] } = {}) {
-    const { Connection } = await import("smb-client");
-    const conn = await Connection.connect({ host: kdc.serviceHost, address: smbd.host, port: smbd.port });
-    const krb = kerberos({
+  type ConnOptions = Partial<import("smb-client").ConnectionOptions>;
+  type MechOptions = Parameters<typeof kerberos>[0];
+
+  /** A Kerberos factory that remembers the mechanisms it creates (to inspect the session key source). */
+  function factory(opts: MechOptions = {}) {
+    const made: KerberosMechanism[] = [];
+    const f = kerberos({
       krb5Conf: kdc.hostKrb5ConfPath,
       credentials: { username: kdc.user, password: kdc.password },
-      ...opts.mechOptions,
+      ...opts,
     });
-    const mech = negotiate({ username: kdc.user }, { kerberos: krb, ntlm: false }).create({
-      targetName: kdc.serviceHost,
-    });
-    const s = await conn.authenticate(mech, { encrypt: opts.encrypt });
-    return { conn, session: s, mech };
+    const tracking = {
+      ...f,
+      name: f.name,
+      oid: f.oid,
+      create: (ctx: AuthContext) => {
+        const m = f.create(ctx);
+        made.push(m);
+        return m;
+      },
+    };
+    return { factory: tracking, made, base: f };
   }
 
-  it.each([false, true])("writes and reads back a file (signed; encrypted: %s)", async (encrypt) => {
-    const { conn, session: s } = await session({ encrypt });
-    try {
-      expect(s.isGuest).toBe(false);
-      const tree = await s.connectTree(encrypt ? "share-encrypted" : "share");
-      const data = randomBytes(100_000);
-      const name = `krb-${encrypt ? "enc" : "sig"}-${Date.now()}.bin`;
-      const f = await tree.create(name, {
-        desiredAccess: 0x0012019f | 0x00010000,
-        disposition: CreateDisposition.OVERWRITE_IF,
-      });
-      let off = 0;
-      while (off < data.length) off += await f.write(data.subarray(off, off + 65536), off);
-      const back = Buffer.concat([await f.read(0, 65536), await f.read(65536, 65536)]);
-      expect(createHash("sha256").update(back).digest("hex")).toBe(
-        createHash("sha256").update(data).digest("hex"),
-      );
-      await f.close();
-      expect(readFileSync(join(smbd.sharePath, name)).equals(data)).toBe(true);
-      await tree.disconnect();
-    } finally {
-      await conn.close();
+  async function connect(conn: ConnOptions = {}) {
+    const { Connection } = await import("smb-client");
+    return Connection.connect({ host: kdc.serviceHost, address: smbd.host, port: smbd.port, ...conn });
+  }
+
+  async function roundTrip(s: import("smb-client").Session, share: string): Promise<void> {
+    const tree = await s.connectTree(share);
+    const data = randomBytes(100_000);
+    const name = `krb-${share}-${Date.now()}-${randomBytes(3).toString("hex")}.bin`;
+    const f = await tree.create(name, {
+      desiredAccess: 0x0012019f | 0x00010000,
+      disposition: CreateDisposition.OVERWRITE_IF,
+    });
+    let off = 0;
+    while (off < data.length) off += await f.write(data.subarray(off, off + 65536), off);
+    const back = Buffer.concat([await f.read(0, 65536), await f.read(65536, 65536)]);
+    expect(createHash("sha256").update(back).digest("hex")).toBe(
+      createHash("sha256").update(data).digest("hex"),
+    );
+    await f.close();
+    expect(readFileSync(join(smbd.sharePath, name)).equals(data)).toBe(true);
+    await tree.disconnect();
+  }
+
+  it.each([
+    ["3.1.1, signed", {}, "share", false],
+    ["3.1.1, encrypted (AES-128-GCM)", {}, "share-encrypted", true],
+    [
+      "3.1.1, encrypted with AES-256-GCM (full 32-byte session key)",
+      { ciphers: ["AES-256-GCM"] },
+      "share-encrypted",
+      true,
+    ],
+    ["3.0.2, signed (AES-CMAC)", { maxDialect: "3.0.2" }, "share", false],
+    ["2.1, signed (HMAC-SHA256)", { maxDialect: "2.1" }, "share", false],
+  ] as [string, ConnOptions, string, boolean][])(
+    "writes and reads a file: %s",
+    async (_, connOpts, share, encrypt) => {
+      const conn = await connect(connOpts);
+      try {
+        const { factory: f, made } = factory();
+        const mech = negotiate({ username: kdc.user }, { kerberos: f, ntlm: false }).create({
+          targetName: kdc.serviceHost,
+        });
+        const s = await conn.authenticate(mech, { encrypt });
+        expect(s.isGuest).toBe(false);
+        // MS-KILE 3.4.5 / Samba: the acceptor subkey from the AP-REP is the session key.
+        expect(made[0]?.sessionKeySource).toBe("acceptor-subkey");
+        await roundTrip(s, share);
+      } finally {
+        await conn.close();
+      }
+    },
+  );
+
+  it.each([17, 18, 19, 20, 23])(
+    "accepts a service ticket with a session key of enctype %i",
+    async (enctype) => {
+      const conn = await connect();
+      try {
+        const { factory: f, made } = factory({ enctypes: [enctype] });
+        const mech = negotiate({ username: kdc.user }, { kerberos: f, ntlm: false }).create({
+          targetName: kdc.serviceHost,
+        });
+        const s = await conn.authenticate(mech);
+        expect(made[0]?.credential?.enctype).toBe(enctypeName(enctype));
+        expect(made[0]?.sessionKeySource).toBe("acceptor-subkey");
+        await roundTrip(s, "share");
+      } finally {
+        await conn.close();
+      }
+    },
+  );
+
+  it("works under the MS-KRB5 OID and as a raw KRB5 token (no SPNEGO)", async () => {
+    const { base } = factory();
+    for (const mech of [
+      spnego([base.msAlias()]).create({ targetName: kdc.serviceHost }),
+      base.create({ targetName: kdc.serviceHost }),
+    ]) {
+      const conn = await connect();
+      try {
+        await roundTrip(await conn.authenticate(mech), "share");
+      } finally {
+        await conn.close();
+      }
+    }
+  });
+
+  it("fails the signature check with any other key than the acceptor subkey", async () => {
+    for (const wrong of ["initiator-subkey", "ticket"] as const) {
+      const { base } = factory();
+      const inner = base.create({ targetName: kdc.serviceHost });
+      const proxy: AuthMechanism = {
+        name: inner.name,
+        oid: inner.oid,
+        step: (input) => inner.step(input),
+        get complete() {
+          return inner.complete;
+        },
+        get sessionKey() {
+          return inner.sessionKeyFrom(wrong);
+        },
+      };
+      const conn = await connect();
+      try {
+        const err = await conn.authenticate(proxy).catch((e) => e);
+        expect(err?.code, wrong).toBe("ERR_SMB_BAD_SIGNATURE");
+      } finally {
+        await conn.close();
+      }
+    }
+  });
+
+  it("authenticates with tickets from a kinit ccache, and with a clock 1 h off (KDC time adopted)", async () => {
+    const cc = join(kdc.dir, "kinit-smb.ccache");
+    await kdc.exec("kinit", ["-c", `FILE:${cc}`, kdc.user], { input: `${kdc.password}\n` });
+    for (const opts of [
+      { credentials: undefined, ccache: `FILE:${cc}` },
+      { clock: () => Date.now() - 3600_000 },
+    ] as MechOptions[]) {
+      const { factory: f } = factory(opts);
+      const conn = await connect();
+      try {
+        const mech = negotiate({ username: kdc.user }, { kerberos: f, ntlm: false }).create({
+          targetName: kdc.serviceHost,
+        });
+        await roundTrip(await conn.authenticate(mech), "share");
+      } finally {
+        await conn.close();
+      }
     }
   });
 });
