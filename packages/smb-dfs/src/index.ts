@@ -1,2 +1,11 @@
 /** smb-dfs: DFS referrals, referral cache, path resolution and target failover for smb-client. */
 export const PACKAGE_NAME = "smb-dfs";
+export type { GetReferralsOptions, Referral, ReferralKind, ReferralTarget } from "./referral.js";
+export {
+  consumedPrefix,
+  getReferralResponse,
+  getReferrals,
+  interpretReferral,
+  referralRequestName,
+  splitDfsPath,
+} from "./referral.js";
