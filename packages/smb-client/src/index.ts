@@ -27,3 +27,4 @@ export type {
   QueryInfoOptions,
   SetInfoOptions,
 } from "./open.js";
+export * from "./rpc/index.js";

@@ -10,7 +10,12 @@ import {
   CloseRequest,
   CloseResponse,
   Command,
+  CreateContexts,
   CreateDisposition,
+  DurableHandleFlags,
+  LeaseState,
+  NULL_GUID,
+  randomGuid,
   type CreateContext,
   CreateOptions as CreateOptionBits,
   CreateRequest,
@@ -46,6 +51,7 @@ import {
   WriteResponse,
 } from "smb-structures";
 import type { SmbResponse } from "smb-transport";
+import { SmbClientError } from "./errors.js";
 import { creditChargeFor } from "smb-transport";
 import { log } from "./log.js";
 import type { Tree } from "./tree.js";
@@ -64,6 +70,12 @@ export interface CreateOptions {
   contexts?: CreateContext[];
   /** Sets SMB2_FLAGS_DFS_OPERATIONS (path is a DFS path on a DFS share). */
   dfs?: boolean;
+  /**
+   * Ask for a durable handle (MS-SMB2 3.2.4.3.5): v2 with a read/handle(/write) lease on SMB 3.x, v1
+   * with a batch oplock on 2.x. A durable open survives a dropped connection and is reclaimed with
+   * `Open.reconnect` on a new session (same client GUID) within `timeoutMs`.
+   */
+  durable?: { timeoutMs?: number; persistent?: boolean };
   signal?: AbortSignal;
 }
 
@@ -144,12 +156,48 @@ export interface ChangeNotifyOptions {
   signal?: AbortSignal;
 }
 
+/** What reclaiming a durable handle needs (MS-SMB2 3.2.1.6 Open.CreateGuid, lease key). */
+export interface DurableState {
+  version: 1 | 2;
+  createGuid: string;
+  leaseKey?: string;
+  timeoutMs: number;
+  persistent: boolean;
+  /** The server granted durability (its response carried the durable context). */
+  granted: boolean;
+}
+
+function newDurableState(tree: Tree, o: { timeoutMs?: number; persistent?: boolean }): DurableState {
+  const v2 = tree.connection.dialect >= 0x0300;
+  return {
+    version: v2 ? 2 : 1,
+    createGuid: randomGuid(),
+    leaseKey: v2 ? randomGuid() : undefined,
+    timeoutMs: o.timeoutMs ?? 60_000,
+    persistent: !!o.persistent,
+    granted: false,
+  };
+}
+
+function grantedDurability(open: Open, state: DurableState): DurableState | undefined {
+  const c = open.responseContexts;
+  const granted =
+    state.version === 2
+      ? CreateContexts.durableHandleResponseV2.find(c) !== undefined
+      : c.some((x) => x.name === "DHnQ");
+  return granted ? { ...state, granted } : undefined;
+}
+
 export class Open {
   closed = false;
+  /** Durable handle state when one was granted (reclaimable after a dropped connection). */
+  durable: DurableState | undefined;
+  /** What CREATE was asked with (reused by reconnect). */
+  createOptions: CreateOptions = {};
   constructor(
-    readonly tree: Tree,
+    public tree: Tree,
     readonly path: string,
-    readonly fileId: FileId,
+    public fileId: FileId,
     /** FILE_SUPERSEDED/OPENED/CREATED/OVERWRITTEN */
     readonly createAction: number,
     public info: OpenInfo,
@@ -157,9 +205,55 @@ export class Open {
     readonly responseContexts: CreateContext[],
   ) {}
 
-  static createRequest(tree: Tree, path: string, o: CreateOptions) {
+  /**
+   * The CREATE request for `path`. With `durable`, adds the durable handle request (or, with
+   * `reconnectFileId`, the reconnect) context and the lease or oplock durability needs.
+   */
+  static createRequest(
+    tree: Tree,
+    path: string,
+    o: CreateOptions,
+    durable?: DurableState,
+    reconnectFileId?: FileId,
+  ) {
+    const contexts = [...(o.contexts ?? [])];
+    let oplockLevel = o.oplockLevel ?? OplockLevel.NONE;
+    const reconnect = reconnectFileId ? { fileId: reconnectFileId } : undefined;
+    if (durable) {
+      if (durable.version === 2) {
+        oplockLevel = OplockLevel.LEASE;
+        contexts.push(
+          CreateContexts.leaseV2.make({
+            leaseKey: durable.leaseKey!,
+            leaseState: LeaseState.READ_CACHING | LeaseState.HANDLE_CACHING | LeaseState.WRITE_CACHING,
+            leaseFlags: 0,
+            leaseDuration: 0n,
+            parentLeaseKey: NULL_GUID,
+            epoch: 0,
+          }),
+          reconnect
+            ? CreateContexts.durableHandleReconnectV2.make({
+                fileId: reconnect.fileId,
+                createGuid: durable.createGuid,
+                flags: durable.persistent ? DurableHandleFlags.PERSISTENT : 0,
+              })
+            : CreateContexts.durableHandleRequestV2.make({
+                timeout: durable.timeoutMs,
+                flags: durable.persistent ? DurableHandleFlags.PERSISTENT : 0,
+                createGuid: durable.createGuid,
+              }),
+        );
+      } else {
+        oplockLevel = OplockLevel.BATCH;
+        contexts.push(
+          reconnect
+            ? CreateContexts.durableHandleReconnect.make({ fileId: reconnect.fileId })
+            : CreateContexts.durableHandleRequest.make({}),
+        );
+      }
+    }
     const body = CreateRequest.encode({
-      requestedOplockLevel: o.oplockLevel ?? OplockLevel.NONE,
+      requestedOplockLevel: oplockLevel,
       impersonationLevel: o.impersonationLevel ?? ImpersonationLevel.IMPERSONATION,
       desiredAccess:
         o.desiredAccess ??
@@ -172,7 +266,7 @@ export class Open {
       createDisposition: o.disposition ?? CreateDisposition.OPEN,
       createOptions: o.createOptions ?? 0,
       name: path,
-      createContexts: o.contexts ?? [],
+      createContexts: contexts,
     });
     return tree.secure({
       command: Command.CREATE,
@@ -204,9 +298,12 @@ export class Open {
   }
 
   static async create(tree: Tree, path: string, o: CreateOptions = {}): Promise<Open> {
-    const req = Open.createRequest(tree, path, o);
+    const durable = o.durable ? newDurableState(tree, o.durable) : undefined;
+    const req = Open.createRequest(tree, path, o, durable);
     const res = await tree.connection.send({ ...req, path });
     const open = Open.fromResponse(tree, path, res);
+    open.createOptions = o;
+    if (durable) open.durable = grantedDurability(open, durable);
     tree.connection.breaks.track(open);
     log("open %s -> %s", path, open.fileId.volatile.toString(16));
     return open;
@@ -506,6 +603,24 @@ export class Open {
         throw err;
       }
     }
+  }
+
+  /**
+   * Reclaims this durable open on `tree` (a tree of a new session on a new connection with the same
+   * client GUID) after its connection dropped (MS-SMB2 3.2.4.4): the handle, its position-free state
+   * and its lease come back; the Open object is re-pointed at the new tree.
+   */
+  async reconnect(tree: Tree, signal?: AbortSignal): Promise<void> {
+    if (!this.durable) throw new SmbClientError(`${this.path} is not a durable open`, "ERR_SMB_NOT_DURABLE");
+    const req = Open.createRequest(tree, this.path, this.createOptions, this.durable, this.fileId);
+    const res = await tree.connection.send({ ...req, signal, path: this.path });
+    const fresh = Open.fromResponse(tree, this.path, res);
+    this.tree = tree;
+    this.fileId = fresh.fileId;
+    this.info = fresh.info;
+    this.closed = false;
+    tree.connection.breaks.track(this);
+    log("durable open %s reclaimed", this.path);
   }
 
   /** Credit charge of a READ/WRITE of `bytes` (for window sizing by callers). */

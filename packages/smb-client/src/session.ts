@@ -37,6 +37,11 @@ export interface SessionOptions {
    * STATUS_NETWORK_SESSION_EXPIRED (MS-SMB2 3.2.5.1.7); without it such requests fail.
    */
   reauth?: () => AuthMechanism;
+  /**
+   * The SessionId of a session lost with a dropped connection: the server tears it down but keeps its
+   * durable opens for this session to reclaim (MS-SMB2 3.2.4.2.3 PreviousSessionId).
+   */
+  previousSessionId?: bigint;
 }
 
 export class Session {
@@ -73,6 +78,7 @@ export class Session {
         securityMode,
         capabilities: 1, // SMB2_GLOBAL_CAP_DFS
         securityBuffer: token ?? Buffer.alloc(0),
+        previousSessionId: this.options.previousSessionId ?? 0n,
       });
       res = await conn.pump.request({
         command: Command.SESSION_SETUP,
