@@ -9,3 +9,5 @@ export {
   referralRequestName,
   splitDfsPath,
 } from "./referral.js";
+export type { CacheOptions, ReferralCacheEntry } from "./cache.js";
+export { DomainCache, dfsKey, ReferralCache, sameTarget } from "./cache.js";

@@ -321,7 +321,7 @@ export function consumedPrefix(requestName: string, pathConsumed: number, server
   else {
     // Neither: the longest component boundary not beyond PathConsumed/2, at least "\server\share".
     const limit = Math.floor(pathConsumed / 2);
-    n = req.length;
+    n = 0;
     for (let i = Math.min(limit, req.length); i > 0; i--) {
       if (boundary(i)) {
         n = i;
