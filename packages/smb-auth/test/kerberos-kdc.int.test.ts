@@ -182,7 +182,7 @@ describe("AS and TGS exchanges with a real MIT KDC", () => {
     const err = await c.getTgt().catch((e) => e);
     expect(err).toBeInstanceOf(KerberosError);
     expect(err.krbCode).toBe("KRB_AP_ERR_SKEW");
-    expect(err.message).toMatch(/clock skew too great: the local clock is 1\.0 h ahead of the KDC's/);
+    expect(err.message).toMatch(/clock skew too great: the local clock is 60 min ahead of the KDC's/);
   });
 
   it("adopts the KDC's time after KRB_AP_ERR_SKEW when time sync is on (the default)", async () => {

@@ -198,7 +198,7 @@ export interface KrbErrorFields {
 
 function formatSkew(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
-  const text = s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${s} s`;
+  const text = s >= 7200 ? `${(s / 3600).toFixed(1)} h` : s >= 90 ? `${Math.round(s / 60)} min` : `${s} s`;
   return `${text} ${ms > 0 ? "behind" : "ahead of"}`;
 }
 

@@ -557,3 +557,53 @@ export function encodeTicket(t: Omit<Ticket, "raw">): Buffer {
     ),
   );
 }
+
+export interface ApReq {
+  apOptions: number;
+  ticket: Ticket;
+  authenticator: EncryptedData;
+}
+
+/** AP-REQ decoder (for acceptors and tests). */
+export function decodeApReq(data: Uint8Array): ApReq {
+  const s = appSequence(decodeValue(data, "AP-REQ"), MsgType.AP_REQ, "AP-REQ");
+  if (s.field(0, "pvno").int() !== PVNO) throw badMsg("AP-REQ", "pvno is not 5");
+  const mt = s.field(1, "msg-type").int();
+  if (mt !== MsgType.AP_REQ) throw badMsg("AP-REQ", `msg-type ${mt}`);
+  const apOptions = s.field(2, "ap-options").flags();
+  const ticket = decodeTicket(s.field(3, "ticket"));
+  const authenticator = decodeEncryptedData(s.field(4, "authenticator"));
+  return { apOptions, ticket, authenticator };
+}
+
+/** Authenticator decoder (for acceptors and tests). */
+export function decodeAuthenticator(data: Uint8Array): AuthenticatorInput {
+  const s = appSequence(decodeValue(data, "Authenticator"), MsgType.AUTHENTICATOR, "Authenticator");
+  if (s.field(0, "authenticator-vno").int() !== PVNO)
+    throw badMsg("Authenticator", "authenticator-vno is not 5");
+  const crealm = s.field(1, "crealm").string();
+  const cname = decodePrincipalName(s.field(2, "cname"));
+  const ck = s.optional(3, "cksum");
+  let cksum: Checksum | undefined;
+  if (ck) {
+    const r = ck.reader();
+    cksum = {
+      cksumtype: r.field(0, "cksumtype").int(),
+      checksum: Buffer.from(r.field(1, "checksum").octets()),
+    };
+  }
+  const cusec = s.field(4, "cusec").int();
+  const ctime = s.field(5, "ctime").time();
+  const sk = s.optional(6, "subkey");
+  const seqNumber = s.optional(7, "seq-number")?.int();
+  s.skipRest();
+  return {
+    crealm,
+    cname,
+    cksum,
+    cusec,
+    ctime,
+    subkey: sk && decodeEncryptionKey(sk),
+    seqNumber: seqNumber === undefined ? undefined : seqNumber >>> 0,
+  };
+}
