@@ -85,3 +85,6 @@ export {
   encodeNegTokenResp,
   NegState,
 } from "./spnego/tokens.js";
+
+// Kerberos V5 (pure TypeScript): kerberos() / kerberosMs() factories, KDC client, ccache/keytab/krb5.conf, crypto.
+export * from "./kerberos/index.js";
