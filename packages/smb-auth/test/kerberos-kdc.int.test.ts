@@ -5,6 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inspect } from "node:util";
+import { md4 } from "smb-crypto";
 import { CreateDisposition } from "smb-structures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KdcInstance, type KerberosSmbd, startKdc } from "../../../tools/kerberos/kdc.mjs";
@@ -21,6 +22,7 @@ import {
   readKeytab,
 } from "../src/kerberos/index.js";
 import { defaultSalt } from "../src/kerberos/principal.js";
+import { Credentials } from "../src/credentials.js";
 import type { AuthContext, AuthMechanism } from "../src/mechanism.js";
 import { negotiate, spnego } from "../src/spnego/mechanism.js";
 
@@ -114,6 +116,22 @@ describe("AS and TGS exchanges with a real MIT KDC", () => {
     // Without a username, the keytab's first principal is the client.
     const anon = new KerberosClient({ krb5Conf: kdc.hostKrb5ConfPath, keytab: kdc.userKeytab });
     expect(formatPrincipal((await anon.getTgt()).client)).toBe(kdc.keytabUser);
+  });
+
+  it("takes a Credentials object: a UPN with a password, or an NT hash as the rc4-hmac key", async () => {
+    const upn = new KerberosClient({
+      krb5Conf: kdc.hostKrb5ConfPath,
+      credentials: new Credentials({ username: kdc.user, password: kdc.password }),
+    });
+    expect((await upn.getTgt()).sessionKey.enctype).toBe(18);
+    const ntHash = md4(Buffer.from(kdc.password, "utf16le"));
+    const hashed = new KerberosClient({
+      krb5Conf: kdc.hostKrb5ConfPath,
+      credentials: new Credentials({ username: "alice", domain: kdc.realm, ntHash }),
+    });
+    const tgt = await hashed.getTgt();
+    expect(formatPrincipal(tgt.client)).toBe(kdc.user);
+    expect(tgt.sessionKey.enctype).toBe(23);
   });
 
   it("reads a ccache written by kinit and gets service tickets with its TGT", async () => {

@@ -148,6 +148,7 @@ export class KerberosClient {
   readonly #pending = new Map<string, Promise<KerberosCredential>>();
   #ccache: Ccache | undefined;
   #offsetMs = 0;
+  #fallbackRealm: string | undefined;
 
   constructor(options: KerberosClientOptions = {}) {
     this.#opts = options;
@@ -155,14 +156,14 @@ export class KerberosClient {
     const c = options.credentials;
     if (c instanceof Credentials) {
       const s = secretsOf(c);
-      // A UPN keeps its realm; a down-level DOMAIN\user takes the realm from the options or krb5.conf.
+      // A UPN keeps its realm; DOMAIN\user (or an explicit domain) takes the realm from the options or
+      // krb5.conf, with the upper-cased domain as the last resort.
       this.#username = c.form === "upn" ? c.principal : c.username || undefined;
       if (s.password !== undefined) this.#secret = { kind: "password", password: s.password };
       else if (s.ntHash !== undefined)
         this.#secret = { kind: "ntHash", key: new KerberosKey(EncType.RC4_HMAC, s.ntHash) };
       else this.#secret = this.#fileSecret(undefined);
-      if (c.form === "down-level" && c.domain && options.realm === undefined)
-        this.#fallbackRealm = c.domain.toUpperCase();
+      if (c.form !== "upn" && c.domain) this.#fallbackRealm = c.domain.toUpperCase();
     } else {
       this.#username = c?.username;
       if (c?.password !== undefined) {
@@ -176,8 +177,6 @@ export class KerberosClient {
       throw localError("KRB5_CONFIG", "Kerberos credentials need a username (user@REALM)");
     }
   }
-
-  #fallbackRealm: string | undefined;
 
   #fileSecret(c: KerberosCredentialsInput | undefined): Secret {
     const keytab = c?.keytab ?? this.#opts.keytab;
