@@ -21,6 +21,7 @@ import {
   TransformHeader,
   UNSOLICITED_MESSAGE_ID,
 } from "smb-structures";
+import { BufferPool, isPooled, recycleBuffer } from "./buffer-pool.js";
 import { CreditWindow, creditChargeFor } from "./credit-window.js";
 import {
   ConnectionClosedError,
@@ -76,6 +77,12 @@ export interface SmbResponse {
   encrypted: boolean;
   /** Signature checked by the pump (false when the session had no signer yet, e.g. SESSION_SETUP). */
   verified: boolean;
+  /**
+   * Present when `message` is the only message in a pooled receive buffer: hands the memory back for
+   * reuse by later replies. Optional (without it the buffer is garbage collected); after calling it,
+   * `message`, `body` and every view decoded from them must no longer be read.
+   */
+  release?: () => void;
 }
 
 export interface MessagePumpOptions {
@@ -116,6 +123,8 @@ interface Outgoing {
   resolve: (r: SmbResponse[]) => void;
   reject: (e: Error) => void;
   cancelled: boolean;
+  /** Set once sent: the registered requests. */
+  entries?: Pending[];
 }
 
 export class MessagePump {
@@ -130,6 +139,8 @@ export class MessagePump {
   private echoTimer: NodeJS.Timeout | undefined;
   private lastTraffic = Date.now();
   private echoInFlight = false;
+  /** Buffers decrypted messages are written into (recycled through SmbResponse.release). */
+  private readonly pool = new BufferPool();
 
   constructor(
     readonly transport: Transport,
@@ -200,30 +211,44 @@ export class MessagePump {
     if (this.closedError) return Promise.reject(this.closedError);
     const charges = items.map((o) => this.chargeOf(o));
     return new Promise<SmbResponse[]>((resolve, reject) => {
+      const signal = items[0]!.signal;
+      const command = commandName(items[0]!.command);
+      if (signal?.aborted) return reject(new RequestAbortedError(command, { cause: signal.reason }));
+      // One abort listener per request, removed when it settles (a long-lived signal shared by many
+      // requests must not accumulate listeners). Queued: drop it; sent: cancel it on the wire.
+      const onAbort = () => {
+        const i = this.queue.indexOf(out);
+        if (i >= 0) {
+          this.queue.splice(i, 1);
+          out.cancelled = true;
+        } else if (out.entries) {
+          for (const p of out.entries) this.abandon(p, true);
+        }
+        out.reject(new RequestAbortedError(command, { cause: signal?.reason }));
+      };
+      let done = false;
+      const finish = () => {
+        done = true;
+        signal?.removeEventListener("abort", onAbort);
+      };
       const out: Outgoing = {
         items,
         related,
         charges,
         total: charges.reduce((a, c) => a + Math.max(1, c), 0),
-        resolve,
-        reject,
+        resolve: (r) => {
+          if (done) return;
+          finish();
+          resolve(r);
+        },
+        reject: (e) => {
+          if (done) return;
+          finish();
+          reject(e);
+        },
         cancelled: false,
       };
-      const signal = items[0]!.signal;
-      if (signal?.aborted)
-        return reject(new RequestAbortedError(commandName(items[0]!.command), { cause: signal.reason }));
-      if (signal) {
-        // Until sent, an abort just drops it from the queue; once sent, per-request handling takes over.
-        const onAbort = () => {
-          const i = this.queue.indexOf(out);
-          if (i >= 0) {
-            this.queue.splice(i, 1);
-            out.cancelled = true;
-            reject(new RequestAbortedError(commandName(items[0]!.command), { cause: signal.reason }));
-          }
-        };
-        signal.addEventListener("abort", onAbort, { once: true });
-      }
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.queue.push(out);
       this.drain();
     });
@@ -403,16 +428,7 @@ export class MessagePump {
       this.pending.set(p.messageId, p);
       this.arm(p);
     });
-    const signal = items[0]!.signal;
-    if (signal) {
-      const onAbort = () => {
-        if (failed || remaining === 0) return;
-        failed = true;
-        for (const p of entries) this.abandon(p, true);
-        out.reject(new RequestAbortedError(commandName(items[0]!.command), { cause: signal.reason }));
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-    }
+    out.entries = entries;
     const wire =
       encryptSession !== undefined
         ? this.sessions.get(encryptSession)!.cipher!.encrypt(frame, encryptSession)
@@ -489,11 +505,16 @@ export class MessagePump {
           );
         }
         let plain: Buffer;
+        const out = this.pool.acquire(th.originalMessageSize);
         try {
-          plain = security.cipher.decrypt(message);
+          plain = security.cipher.decrypt(message, out);
         } catch (err) {
+          recycleBuffer(out);
           throw new SecurityCheckError(`decryption failed: ${(err as Error).message}`, "ERR_SMB_DECRYPT");
         }
+        // The ciphertext frame is ours alone and no longer needed (unless decrypted in place).
+        if (plain.buffer !== message.buffer) recycleBuffer(message);
+        if (plain.buffer !== out.buffer) recycleBuffer(out);
         this.dispatchCompound(plain, true, th.sessionId);
       } else if (proto === ProtocolId.SMB2) {
         this.dispatchCompound(message, false, undefined);
@@ -524,7 +545,8 @@ export class MessagePump {
         throw new ProtocolError(`bad NextCommand ${next} in compound reply`);
       }
       const end = next === 0 ? buf.length : pos + next;
-      this.dispatch(header, buf.subarray(pos, end), encrypted, transformSession);
+      const single = pos === 0 && next === 0;
+      this.dispatch(header, buf.subarray(pos, end), encrypted, transformSession, single && isPooled(buf));
       if (next === 0) return;
       pos = end;
     }
@@ -534,7 +556,8 @@ export class MessagePump {
     header: Smb2HeaderValue,
     message: Buffer,
     encrypted: boolean,
-    transformSession?: bigint,
+    transformSession: bigint | undefined,
+    releasable: boolean,
   ): void {
     this.credits.grant(header.credits);
     const status = header.status;
@@ -546,6 +569,7 @@ export class MessagePump {
       encrypted,
       verified: false,
     };
+    if (releasable) r.release = () => recycleBuffer(message);
     if (header.messageId === UNSOLICITED_MESSAGE_ID) {
       log("<- %s unsolicited", commandName(header.command));
       if (header.command === Command.OPLOCK_BREAK) this.options.onUnsolicited?.(r);

@@ -81,6 +81,18 @@ describe("MessagePump", () => {
     expect(pump.credits.outstanding).toBe(0);
   });
 
+  it("does not accumulate abort listeners on a signal shared by many requests", async () => {
+    const { getEventListeners } = await import("node:events");
+    const { t, pump } = await started();
+    pump.credits.grant(100);
+    const ac = new AbortController();
+    const all = Array.from({ length: 50 }, () => pump.request({ command: READ, body, signal: ac.signal }));
+    expect(getEventListeners(ac.signal, "abort").length).toBe(50);
+    for (const r of t.sent) t.reply(r);
+    await Promise.all(all);
+    expect(getEventListeners(ac.signal, "abort").length).toBe(0);
+  });
+
   it("aborts with AbortError through an AbortSignal", async () => {
     const { t, pump } = await started();
     const ac = new AbortController();
