@@ -1,0 +1,450 @@
+/**
+ * Directories: listing (readdir, opendir/scandir: one QUERY_DIRECTORY round trip brings hundreds of
+ * entries with their metadata), mkdir (recursive), rmdir.
+ *
+ * A listing starts with one related compound CREATE + QUERY_DIRECTORY + QUERY_DIRECTORY + CLOSE: a
+ * directory whose entries fit in the first output buffer (1 MiB, thousands of entries) is listed in one
+ * round trip. A larger one is listed again on a handle kept open, skipping the names already returned.
+ */
+import {
+  Command,
+  CreateDisposition,
+  FileAttributes,
+  FileIdFullDirectoryInformation,
+  FileInformationClass,
+  NtStatus,
+  QueryDirectoryFlags,
+  QueryDirectoryRequest,
+  QueryDirectoryResponse,
+  RELATED_FILE_ID,
+} from "smb-structures";
+import type { SmbResponse } from "smb-transport";
+import { SmbError } from "../errors.js";
+import { joinSharePath } from "../smb-path.js";
+import type { ClientCore, Target } from "./core.js";
+import { type DirEntryInfo, joinDisplay, SmbDirent } from "./dirent.js";
+import { FsStatus, hasCode, smbFsError, throwIfAborted } from "./errors.js";
+import { Access, compound, type CompoundStep, DIRECTORY, openAt, Step } from "./handles.js";
+import type { CallOptions } from "./types.js";
+
+const LIST_BUFFER = 1024 * 1024;
+const INFO_CLASS = FileInformationClass.FileIdFullDirectoryInformation;
+
+function decodeEntries(buf: Buffer | undefined): DirEntryInfo[] {
+  if (!buf || buf.length === 0) return [];
+  const list = FileIdFullDirectoryInformation.decode(buf, 0, buf.length, undefined, { base: 0 }).value;
+  const out: DirEntryInfo[] = [];
+  for (const e of list) {
+    if (e.fileName === "." || e.fileName === "..") continue;
+    out.push({
+      fileName: e.fileName,
+      creationTime: e.creationTime,
+      lastAccessTime: e.lastAccessTime,
+      lastWriteTime: e.lastWriteTime,
+      changeTime: e.changeTime,
+      endOfFile: BigInt(e.endOfFile),
+      allocationSize: BigInt(e.allocationSize),
+      fileAttributes: e.fileAttributes,
+      eaSize: e.eaSize,
+      fileId: e.fileId,
+    });
+  }
+  return out;
+}
+
+function qdStep(t: Target, restart: boolean, pattern: string, length: number): CompoundStep {
+  return {
+    req: t.tree.secure({
+      command: Command.QUERY_DIRECTORY,
+      body: [
+        QueryDirectoryRequest.encode({
+          fileInformationClass: INFO_CLASS,
+          flags: restart ? QueryDirectoryFlags.RESTART_SCANS : 0,
+          fileId: RELATED_FILE_ID,
+          fileName: pattern,
+          outputBufferLength: length,
+        }),
+      ],
+      expectedResponseSize: length,
+    }),
+    accept: [NtStatus.STATUS_NO_MORE_FILES, NtStatus.STATUS_NO_SUCH_FILE],
+  };
+}
+
+function qdBuffer(r: SmbResponse): Buffer | undefined {
+  if (r.status !== NtStatus.STATUS_SUCCESS) return undefined;
+  return QueryDirectoryResponse.decode(r.body, 0, r.body.length, { base: -64 }).buffer;
+}
+
+export interface ListOptions {
+  /** Wildcard pattern ("*" by default; "*.txt" ...). */
+  pattern?: string;
+}
+
+/** The entries of a directory in batches (".." and "." left out). */
+export async function* listEntries(
+  t: Target,
+  sharePath: string,
+  opts: ListOptions = {},
+): AsyncGenerator<DirEntryInfo[]> {
+  const pattern = opts.pattern ?? "*";
+  const length = Math.min(LIST_BUFFER, t.tree.connection.negotiated.maxTransactSize);
+  const r = await compound(t, sharePath, { desiredAccess: Access.LIST, createOptions: DIRECTORY }, [
+    qdStep(t, true, pattern, length),
+    qdStep(t, false, pattern, length),
+  ]);
+  const b1 = qdBuffer(r.replies[0]!);
+  const b2 = qdBuffer(r.replies[1]!);
+  const first = decodeEntries(b1);
+  const second = decodeEntries(b2);
+  if (first.length) yield first;
+  if (second.length) yield second;
+  if (!b1 || !b2) return;
+  // More than two buffers' worth: list again on a kept handle, skipping what was returned.
+  const seen = new Set<string>();
+  for (const e of first) seen.add(e.fileName);
+  for (const e of second) seen.add(e.fileName);
+  const open = await openAt(t, sharePath, { desiredAccess: Access.LIST, createOptions: DIRECTORY });
+  try {
+    let restart = true;
+    for (;;) {
+      throwIfAborted(t.signal);
+      const buf = await open.queryDirectory({
+        infoClass: INFO_CLASS,
+        pattern,
+        restart,
+        outputBufferLength: length,
+        signal: t.signal,
+      });
+      restart = false;
+      if (!buf) return;
+      const batch = decodeEntries(buf).filter((e) => !seen.has(e.fileName));
+      if (seen.size > 0 && batch.length > 0) {
+        // Once past the already-seen prefix, stop filtering.
+        for (const e of batch) seen.delete(e.fileName);
+      }
+      if (batch.length) yield batch;
+    }
+  } finally {
+    await open.close().catch(() => {});
+  }
+}
+
+export interface ReaddirOptions extends CallOptions {
+  withFileTypes?: boolean;
+  /** List subdirectories too; names are relative paths ("a/b.txt"). */
+  recursive?: boolean;
+  encoding?: BufferEncoding | "buffer" | null;
+}
+
+function displayOf(path: string): string {
+  return path.length > 2 && /[\\/]$/.test(path) && !/^[\\/]{2}[^\\/]+[\\/]?$/.test(path)
+    ? path.replace(/[\\/]+$/, "")
+    : path;
+}
+
+/** fs.readdir: names, or SmbDirents with `withFileTypes`. */
+export async function readdir(
+  core: ClientCore,
+  path: string,
+  opts: ReaddirOptions = {},
+): Promise<string[] | SmbDirent[]> {
+  const display = displayOf(path);
+  return core.run(path, opts, "scandir", async (t) => {
+    const out: SmbDirent[] = [];
+    const base = t.path.path;
+    const queue: { rel: string; display: string }[] = [{ rel: "", display }];
+    while (queue.length > 0) {
+      const level = queue.splice(0, core.concurrency);
+      const results = await Promise.all(
+        level.map(async (d) => {
+          const entries: SmbDirent[] = [];
+          for await (const batch of listEntries(t, joinSharePath(base, d.rel))) {
+            for (const e of batch) entries.push(new SmbDirent(e, d.display));
+          }
+          return { d, entries };
+        }),
+      );
+      for (const { d, entries } of results) {
+        for (const e of entries) {
+          out.push(e);
+          if (opts.recursive && e.isDirectory()) {
+            queue.push({
+              rel: d.rel ? `${d.rel}\\${e.name}` : e.name,
+              display: joinDisplay(d.display, e.name),
+            });
+          }
+        }
+      }
+    }
+    if (opts.withFileTypes) return out;
+    return out.map((e) => {
+      if (!opts.recursive || e.parentPath === display) return e.name;
+      const rel = e.parentPath.slice(display.length + 1).replace(/\\/g, "/");
+      return `${decodeMaybe(rel, display)}/${e.name}`;
+    });
+  });
+}
+
+function decodeMaybe(rel: string, display: string): string {
+  return display.startsWith("smb:") ? decodeURIComponent(rel) : rel;
+}
+
+/** fs.Dir-like: `read()` one entry at a time, or `for await`. */
+export class SmbDir implements AsyncIterable<SmbDirent> {
+  private iterator: AsyncGenerator<SmbDirent> | undefined;
+  private closed = false;
+  constructor(
+    readonly path: string,
+    private readonly source: () => AsyncGenerator<SmbDirent>,
+  ) {}
+
+  private it(): AsyncGenerator<SmbDirent> {
+    if (this.closed)
+      throw smbFsError(
+        FsStatus.EBADF,
+        { syscall: "read", path: this.path },
+        { detail: "directory handle was closed" },
+      );
+    this.iterator ??= this.source();
+    return this.iterator;
+  }
+
+  /** The next entry, or null at the end. */
+  async read(): Promise<SmbDirent | null> {
+    const r = await this.it().next();
+    return r.done ? null : r.value;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.iterator?.return(undefined);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<SmbDirent> {
+    try {
+      for (;;) {
+        const e = await this.read();
+        if (e === null) return;
+        yield e;
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/**
+ * The entries of a directory as they arrive (an async generator). The directory is resolved and
+ * opened on the first `next()`; ending the loop early closes the handle.
+ */
+export function scandir(
+  core: ClientCore,
+  path: string,
+  opts: CallOptions & ListOptions = {},
+): AsyncGenerator<SmbDirent> {
+  const display = displayOf(path);
+  return (async function* () {
+    // Runs the listing inside core.run (resolution, errors) and hands batches out through a channel so
+    // the consumer's pace drives the QUERY_DIRECTORY requests.
+    const ch = new Channel<SmbDirent[]>();
+    const done = core
+      .run(path, opts, "scandir", async (t) => {
+        for await (const batch of listEntries(t, t.path.path, opts)) {
+          await ch.push(batch.map((e) => new SmbDirent(e, display)));
+        }
+      })
+      .then(
+        () => ch.end(),
+        (err) => ch.fail(err),
+      );
+    try {
+      for (;;) {
+        const batch = await ch.pull();
+        if (batch === undefined) break;
+        for (const e of batch) yield e;
+      }
+    } finally {
+      ch.cancel();
+      await done;
+    }
+  })();
+}
+
+/** A one-slot channel between a producer and a consumer (the producer waits for the consumer). */
+export class Channel<T> {
+  private item: T | undefined;
+  private has = false;
+  private ended = false;
+  private error: unknown;
+  private cancelled = false;
+  private waitConsumer: (() => void) | undefined;
+  private waitProducer: (() => void) | undefined;
+
+  /** Waits until the consumer took the previous item; throws CancelledError when the consumer left. */
+  async push(v: T): Promise<void> {
+    while (this.has && !this.cancelled) await new Promise<void>((r) => (this.waitConsumer = r));
+    if (this.cancelled) throw new ChannelCancelled();
+    this.item = v;
+    this.has = true;
+    this.waitProducer?.();
+  }
+  end(): void {
+    this.ended = true;
+    this.waitProducer?.();
+  }
+  fail(err: unknown): void {
+    if (err instanceof ChannelCancelled) {
+      this.end();
+      return;
+    }
+    this.error = err;
+    this.ended = true;
+    this.waitProducer?.();
+  }
+  cancel(): void {
+    this.cancelled = true;
+    this.waitConsumer?.();
+  }
+  async pull(): Promise<T | undefined> {
+    while (!this.has && !this.ended) await new Promise<void>((r) => (this.waitProducer = r));
+    if (this.has) {
+      const v = this.item as T;
+      this.item = undefined;
+      this.has = false;
+      this.waitConsumer?.();
+      return v;
+    }
+    if (this.error !== undefined) throw this.error;
+    return undefined;
+  }
+}
+
+export class ChannelCancelled extends Error {
+  constructor() {
+    super("consumer left");
+  }
+}
+
+export function opendir(core: ClientCore, path: string, opts: CallOptions & ListOptions = {}): SmbDir {
+  return new SmbDir(displayOf(path), () => scandir(core, path, opts));
+}
+
+export interface MkdirOptions extends CallOptions {
+  recursive?: boolean;
+  /** Accepted for fs compatibility; SMB has no mode bits. */
+  mode?: number | string;
+}
+
+/** CREATE (FILE_CREATE, directory) + CLOSE in one compound. */
+async function createDir(t: Target, sharePath: string): Promise<void> {
+  await compound(
+    t,
+    sharePath,
+    {
+      desiredAccess: Access.ATTRIBUTES,
+      disposition: CreateDisposition.CREATE,
+      createOptions: DIRECTORY,
+      fileAttributes: FileAttributes.DIRECTORY,
+    },
+    [],
+  );
+}
+
+async function isDir(t: Target, sharePath: string): Promise<boolean> {
+  try {
+    const r = await compound(t, sharePath, { desiredAccess: Access.ATTRIBUTES }, []);
+    return (r.info.fileAttributes & FileAttributes.DIRECTORY) !== 0;
+  } catch (err) {
+    if (hasCode(err, "ENOENT")) return false;
+    throw err;
+  }
+}
+
+/** fs.mkdir; with `recursive` resolves with the first directory created (undefined when none). */
+export async function mkdir(
+  core: ClientCore,
+  path: string,
+  opts: MkdirOptions = {},
+): Promise<string | undefined> {
+  return core.run(path, opts, "mkdir", async (t) => {
+    const target = t.path.path;
+    if (!opts.recursive) {
+      if (target === "") throw smbFsError(FsStatus.EEXIST, { syscall: "mkdir", path });
+      await createDir(t, target);
+      return undefined;
+    }
+    if (target === "") return undefined;
+    const parts = target.split("\\");
+    const isCollision = (err: unknown) =>
+      err instanceof SmbError && err.status === NtStatus.STATUS_OBJECT_NAME_COLLISION;
+    // Creates parts[0..i); returns the depth of the first directory created, undefined if it existed.
+    const ensure = async (i: number): Promise<number | undefined> => {
+      const p = parts.slice(0, i).join("\\");
+      try {
+        await createDir(t, p);
+        return i;
+      } catch (err) {
+        if (isCollision(err)) {
+          if (await isDir(t, p)) return undefined;
+          throw smbFsError(i === parts.length ? FsStatus.EEXIST : FsStatus.ENOTDIR, {
+            syscall: "mkdir",
+            path,
+          });
+        }
+        if (i > 1 && hasCode(err, "ENOENT")) {
+          const first = await ensure(i - 1);
+          try {
+            await createDir(t, p);
+          } catch (e2) {
+            if (!isCollision(e2)) throw e2;
+          }
+          return first ?? i;
+        }
+        throw err;
+      }
+    };
+    const first = await ensure(parts.length);
+    if (first === undefined) return undefined;
+    return displayRoot(path, parts.length - first);
+  });
+}
+
+/** The display path with the last `n` components cut (the share root of a display path). */
+function displayRoot(path: string, n: number): string {
+  let p = displayOf(path);
+  for (let k = 0; k < n; k++) p = p.replace(/[\\/][^\\/]*$/, "");
+  return p;
+}
+
+/** CREATE (directory, DELETE) + SET_INFO(disposition) + CLOSE. */
+export async function removeDir(t: Target, sharePath: string): Promise<void> {
+  await compound(t, sharePath, { desiredAccess: Access.DELETE, createOptions: DIRECTORY }, [
+    dispositionStep(t),
+  ]);
+}
+
+export function dispositionStep(t: Target): CompoundStep {
+  return Step.setInfo(t, {
+    infoType: 1,
+    infoClass: FileInformationClass.FileDispositionInformation,
+    buffer: Buffer.from([1]),
+  });
+}
+
+export async function rmdir(core: ClientCore, path: string, opts: CallOptions = {}): Promise<void> {
+  await core.run(path, opts, "rmdir", async (t) => {
+    if (t.path.path === "")
+      throw smbFsError(
+        NtStatus.STATUS_ACCESS_DENIED,
+        { syscall: "rmdir", path },
+        { detail: "cannot remove a share root" },
+      );
+    await removeDir(t, t.path.path);
+  });
+}

@@ -1,0 +1,76 @@
+/** Option types shared by the high-level API (SmbClient and the fs-style functions). */
+import type { Credentials } from "smb-auth";
+import type { CipherAlgorithm, SigningAlgorithm } from "smb-crypto";
+import type { DialectName } from "../options.js";
+import type { PathResolver } from "./resolver.js";
+
+/** How sessions authenticate: SPNEGO (default; NTLM inside, Kerberos when available), raw NTLM, Kerberos. */
+export type AuthProtocol = "negotiate" | "ntlm" | "kerberos";
+
+/** Who to authenticate as. A `credentials` object wins over the loose fields. */
+export interface CredentialOptions {
+  /** "user", "DOMAIN\\user" or "user@domain". */
+  username?: string;
+  password?: string;
+  /** NT hash instead of a password (32 hex digits or LMHASH:NTHASH). */
+  ntHash?: string;
+  domain?: string;
+  credentials?: Credentials;
+}
+
+/** How to reach and talk to a server; per client, per registered server or per call. */
+export interface ConnectOptions {
+  /** TCP port (default 445); a port in an smb:// URL wins. */
+  port?: number;
+  /** Default "negotiate". */
+  auth?: AuthProtocol;
+  /** Encrypt the whole session (SMB 3.x) even when the share does not require it. */
+  encrypt?: boolean;
+  /** Refuse unsigned sessions. */
+  requireSigning?: boolean;
+  minDialect?: DialectName;
+  maxDialect?: DialectName;
+  /** Per-request timeout in ms (default 60 s); also bounds connecting. */
+  timeout?: number;
+  /** Validate the negotiation on SMB 3.0/3.0.2 (default true). */
+  requireSecureNegotiate?: boolean;
+  /** Accept a guest session (default false). */
+  allowGuest?: boolean;
+  /** Authenticate anonymously when no user name is given (default false). */
+  allowAnonymous?: boolean;
+  /** Accept "smb://user:password@host/..." (default false: URLs end up in logs and shell history). */
+  allowUrlPassword?: boolean;
+  /** Read SMB_USER / SMB_PASSWORD / SMB_DOMAIN when nothing else names a user (default false). */
+  credentialsFromEnv?: boolean;
+  /** Ciphers / signing algorithms offered on SMB 3.1.1, in preference order. */
+  ciphers?: CipherAlgorithm[];
+  signingAlgorithms?: SigningAlgorithm[];
+}
+
+/** Options every high-level call accepts. */
+export interface CallOptions extends CredentialOptions, ConnectOptions {
+  /** Aborts the call (and cancels its requests on the wire). */
+  signal?: AbortSignal;
+}
+
+/** Options of a client: defaults for every call, plus what only a client has. */
+export interface SmbClientOptions extends CredentialOptions, ConnectOptions {
+  /** ClientGuid sent in NEGOTIATE by every connection of this client (default: random per client). */
+  clientGuid?: string;
+  /** Keep the process alive while connections sit idle (default false: idle connections are unref'd). */
+  keepAlive?: boolean;
+  /** Never resolve DFS: paths go to the named server and share as they are (default false). */
+  skipDfs?: boolean;
+  /** DFS (or other) path resolution; the identity resolver when not given. */
+  pathResolver?: PathResolver;
+  /** Domain controller for DFS domain referrals (passed to the resolver). */
+  domainController?: string;
+  /** Bytes per READ/WRITE and requests in flight for transfers (default: transfer.ts defaults). */
+  chunkSize?: number;
+  window?: number;
+  /** Files/directories processed in parallel by cp, rm and walk-based operations (default 8). */
+  concurrency?: number;
+}
+
+/** A target of an operation that may be remote (an SMB path) or local (a plain path or file: URL). */
+export type AnyPath = string | URL;
