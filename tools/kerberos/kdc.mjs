@@ -57,11 +57,14 @@ export function ensureKerberosInstalled() {
   console.error(`MIT Kerberos tools are missing (${missing.join(", ")}); installing them with apt-get...`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   const opts = { stdio: ["ignore", "ignore", "inherit"], env };
+  // Wait for a concurrent apt/dpkg (another test process installing) rather than failing on its lock.
+  const lock = ["-o", "DPkg::Lock::Timeout=180"];
+  const install = ["install", "-y", "--no-install-recommends", ...lock, ...KRB_PACKAGES];
   try {
-    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", ...KRB_PACKAGES], opts);
+    execFileSync("apt-get", install, opts);
   } catch {
-    execFileSync("apt-get", ["update"], opts);
-    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", ...KRB_PACKAGES], opts);
+    execFileSync("apt-get", ["update", ...lock], opts);
+    execFileSync("apt-get", install, opts);
   }
   const still = KRB_TOOLS.filter((t) => !findTool(t));
   if (still.length)
