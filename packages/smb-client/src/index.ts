@@ -28,3 +28,4 @@ export type {
   SetInfoOptions,
 } from "./open.js";
 export * from "./rpc/index.js";
+export * from "./fs/index.js";

@@ -1,0 +1,28 @@
+/** The high-level API: SmbClient (node:fs/promises for SMB), its pool, the PathResolver plug-in point. */
+export type { ResolvedAuth } from "./auth.js";
+export { SmbClient } from "./client.js";
+export { closeDefaultClient, configure, defaultClient, getDefaults, resetDefaults } from "./config.js";
+export type { RunOptions, ServerSettings, Target } from "./core.js";
+export { isSmbPath, pathString } from "./core.js";
+export type { ListOptions, MkdirOptions, ReaddirOptions } from "./dir.js";
+export { SmbDir } from "./dir.js";
+export type { DirEntryInfo } from "./dirent.js";
+export { SmbDirent } from "./dirent.js";
+export type { FsErrorInfo } from "./errors.js";
+export { fsCodeOf } from "./errors.js";
+export type { StatOptions, TimeLike } from "./meta.js";
+export { F_OK, R_OK, W_OK, X_OK } from "./meta.js";
+export type { RenameOptions, RmOptions } from "./paths.js";
+export type { ReadFileOptions, WriteData, WriteFileOptions } from "./read-write.js";
+export type { PathResolver, ResolverContext } from "./resolver.js";
+export { identityResolver, isPathNotCovered, isTargetFailure } from "./resolver.js";
+export type { SmbStatFs, StatInfo } from "./stats.js";
+export { SmbBigIntStats, SmbStats } from "./stats.js";
+export type {
+  AnyPath,
+  AuthProtocol,
+  CallOptions,
+  ConnectOptions,
+  CredentialOptions,
+  SmbClientOptions,
+} from "./types.js";
