@@ -544,7 +544,7 @@ export class KerberosClient {
       client: { realm: rep.crealm, name: rep.cname },
       server: { realm: part.srealm, name: part.sname },
       ticket: rep.ticket,
-      sessionKey: new KerberosKey(part.key.keytype, part.key.keyvalue),
+      sessionKey: sessionKeyOf(part, what),
       flags: part.flags,
       authtime: part.authtime,
       starttime: part.starttime ?? part.authtime,
@@ -704,6 +704,20 @@ export class KerberosClient {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     const who = this.principal ? formatPrincipal(this.principal) : "<from ccache>";
     return `KerberosClient { ${who}, source: ${this.#secret.kind}, tickets: ${this.#tickets.size} }`;
+  }
+}
+
+/** The session key of a KDC reply; a key of an unknown type or the wrong size is a KerberosError. */
+function sessionKeyOf(part: EncKdcRepPart, what: string): KerberosKey {
+  try {
+    return new KerberosKey(part.key.keytype, part.key.keyvalue);
+  } catch (err) {
+    if (err instanceof KerberosError) throw err;
+    throw localError(
+      "KRB5_KDCREP_MODIFIED",
+      `${what}: unusable session key (${(err as Error).message})`,
+      err,
+    );
   }
 }
 

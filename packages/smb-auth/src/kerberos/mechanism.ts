@@ -249,7 +249,16 @@ export class KerberosMechanism implements AuthMechanism {
         { errorCode: KrbErrorCode.KRB_AP_ERR_MUT_FAIL },
       );
     }
-    if (part.subkey) this.#acceptorSubkey = new KerberosKey(part.subkey.keytype, part.subkey.keyvalue);
+    if (part.subkey) {
+      try {
+        this.#acceptorSubkey = new KerberosKey(part.subkey.keytype, part.subkey.keyvalue);
+      } catch (err) {
+        if (err instanceof KerberosError) throw err;
+        throw new KerberosError("KRB5_BAD_MSG", `the AP-REP from ${server} carries an unusable subkey`, {
+          cause: err,
+        });
+      }
+    }
     this.#peerSeq = part.seqNumber === undefined ? undefined : BigInt(part.seqNumber);
     this.#sessionKeySource = this.#acceptorSubkey
       ? "acceptor-subkey"
