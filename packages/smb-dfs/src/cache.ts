@@ -282,3 +282,41 @@ export class DomainCache {
 function stripSlashes(s: string): string {
   return s.replace(/^[\\/]+/, "").replace(/[\\/]+$/, "");
 }
+
+/** Keys known NOT to be DFS (a root referral said STATUS_NOT_FOUND), each until its expiry; bounded. */
+export class NegativeCache {
+  private readonly map = new Map<string, number>();
+  readonly maxEntries: number;
+  readonly now: () => number;
+
+  constructor(opts: CacheOptions = {}) {
+    this.maxEntries = Math.max(1, opts.maxEntries ?? DEFAULT_MAX);
+    this.now = opts.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  add(path: string, ttlSeconds: number): void {
+    const k = dfsKey(path);
+    this.map.delete(k);
+    this.map.set(k, this.now() + ttlSeconds * 1000);
+    while (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value as string);
+  }
+
+  has(path: string): boolean {
+    const k = dfsKey(path);
+    const exp = this.map.get(k);
+    if (exp === undefined) return false;
+    if (exp <= this.now()) {
+      this.map.delete(k);
+      return false;
+    }
+    return true;
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}

@@ -10,7 +10,7 @@ export {
   splitDfsPath,
 } from "./referral.js";
 export type { CacheOptions, ReferralCacheEntry } from "./cache.js";
-export { DomainCache, dfsKey, ReferralCache, sameTarget } from "./cache.js";
+export { DomainCache, dfsKey, NegativeCache, ReferralCache, sameTarget } from "./cache.js";
 export type { DfsOptions } from "./resolver.js";
 export { DfsResolver, dfs, parseHostPort, uncOf } from "./resolver.js";
 export type { PathResolver, ResolverContext } from "./types.js";

@@ -21,7 +21,14 @@
 import { debuglog } from "node:util";
 import { SmbError, type SmbPath, type Tree } from "smb-client";
 import { NtStatus } from "smb-structures";
-import { type CacheOptions, DomainCache, dfsKey, ReferralCache, type ReferralCacheEntry } from "./cache.js";
+import {
+  type CacheOptions,
+  DomainCache,
+  dfsKey,
+  NegativeCache,
+  ReferralCache,
+  type ReferralCacheEntry,
+} from "./cache.js";
 import { type GetReferralsOptions, getReferrals, type Referral, splitDfsPath } from "./referral.js";
 import type { PathResolver, ResolverContext } from "./types.js";
 
@@ -47,6 +54,15 @@ export interface DfsOptions {
    * rename/link/copy destinations, which are never opened themselves), "always", or "never".
    */
   eager?: "rename" | "always" | "never";
+  /**
+   * Ask for a root referral ("\server\share") the first time a share is used, as MS-DFSC 3.1.4.1 does,
+   * remembering the shares that are not DFS (`negativeTtl`): needed for Samba `msdfs proxy` shares (their
+   * TREE_CONNECT fails; only the referral knows the target) and aliases. Costs one IPC$ request per new
+   * share. Default false: links are found lazily through STATUS_PATH_NOT_COVERED.
+   */
+  rootReferral?: boolean;
+  /** Seconds a share stays known as not DFS (default 300). */
+  negativeTtl?: number;
   /** Bound on cached referrals (default 1000) and on known domains. */
   maxEntries?: number;
   /** Clock in ms for cache expiry (tests). */
@@ -85,6 +101,8 @@ export function uncOf(p: Pick<SmbPath, "server" | "share" | "path">): string {
 export class DfsResolver implements PathResolver {
   readonly cache: ReferralCache;
   readonly domains: DomainCache;
+  /** "\server\share" prefixes a root referral said are not DFS. */
+  readonly notDfs: NegativeCache;
   readonly options: Readonly<DfsOptions>;
   private readonly inflight = new Map<string, Promise<Referral | undefined>>();
   private domainsTriedAt = Number.NEGATIVE_INFINITY;
@@ -102,6 +120,7 @@ export class DfsResolver implements PathResolver {
     };
     this.cache = new ReferralCache(co);
     this.domains = new DomainCache(co);
+    this.notDfs = new NegativeCache(co);
   }
 
   async resolve(path: SmbPath, ctx: ResolverContext): Promise<SmbPath[]> {
@@ -112,6 +131,7 @@ export class DfsResolver implements PathResolver {
       const entry = await this.domainReferral(path, ctx);
       if (entry) hit = this.cache.lookup(uncOf(path));
     }
+    if (!hit && this.options.rootReferral) hit = await this.rootReferral(path, ctx);
     if (!hit && this.wantsEager(ctx) && path.path !== "") {
       if (await this.isDfsShare(path, ctx)) {
         const r = await this.fetchReferral(path.server, path.port, uncOf(path), ctx).catch((err) => {
@@ -167,6 +187,7 @@ export class DfsResolver implements PathResolver {
   clear(): void {
     this.cache.clear();
     this.domains.clear();
+    this.notDfs.clear();
     this.domainsTriedAt = Number.NEGATIVE_INFINITY;
   }
 
@@ -200,6 +221,26 @@ export class DfsResolver implements PathResolver {
       }
     }
     return out;
+  }
+
+  /** A root referral for the path's share unless known (cached either way); the lookup after it. */
+  private async rootReferral(
+    path: SmbPath,
+    ctx: ResolverContext,
+  ): Promise<{ entry: ReferralCacheEntry; rest: string } | undefined> {
+    const share = uncOf({ server: path.server, share: path.share, path: "" });
+    if (this.notDfs.has(share)) return undefined;
+    let r: Referral | undefined;
+    try {
+      r = await this.fetchReferral(path.server, path.port, share, ctx);
+    } catch (err) {
+      // Not DFS (or no IPC$ for us): remember. Unreachable server: the call itself will say so.
+      if (err instanceof SmbError) this.notDfs.add(share, this.options.negativeTtl ?? 300);
+      return undefined;
+    }
+    if (!r || r.targets.length === 0) return undefined;
+    this.cache.add(r);
+    return this.cache.lookup(uncOf(path));
   }
 
   private wantsEager(ctx: ResolverContext): boolean {

@@ -162,6 +162,25 @@ describe("DfsResolver (standalone namespace)", () => {
     expect(r.cache.size).toBe(50);
   });
 
+  it("rootReferral: a root referral at the first use of a share; 'not DFS' remembered for negativeTtl", async () => {
+    const w = world();
+    w.servers.get("srv")!.referrals["\\srv\\proxy"] = link("\\srv\\proxy", ["\\fs1\\docs"]);
+    const clock = { t: 0 };
+    const r = new DfsResolver({ rootReferral: true, negativeTtl: 10, now: () => clock.t });
+    const ctx = w.ctx();
+    expect(show(await r.resolve(p("srv", "proxy", "a"), ctx))).toEqual(["fs1/docs/a"]);
+    expect(show(await r.resolve(p("fs1", "docs", "b"), ctx))).toEqual(["fs1/docs/b"]);
+    expect(show(await r.resolve(p("fs1", "docs", "c"), ctx))).toEqual(["fs1/docs/c"]);
+    expect(w.requests).toEqual(["srv:\\srv\\proxy", "fs1:\\fs1\\docs"]);
+    clock.t += 10_000;
+    await r.resolve(p("fs1", "docs", "c"), ctx);
+    expect(w.requests).toHaveLength(3);
+    // An unreachable server is not remembered as "not DFS"; the call reports it.
+    w.server("gone", { down: true });
+    expect(show(await r.resolve(p("gone", "x"), ctx))).toEqual(["gone/x"]);
+    expect(r.notDfs.has("\\gone\\x")).toBe(false);
+  });
+
   it("PathConsumed counted in characters (a server quirk) still covers the link only", async () => {
     const w = world();
     w.servers.get("srv")!.referrals["\\srv\\root\\quirk\\deep\\file"] = link(
