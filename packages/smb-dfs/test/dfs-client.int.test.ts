@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SmbClient } from "../../smb-client/src/fs/client.js";
+import { SmbClient } from "smb-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type DfsResolver, dfs } from "../src/index.js";
 

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync, chmodSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { SmbClient } from "../../smb-client/src/fs/client.js";
+import { SmbClient } from "smb-client";
 import { type SambaServer, startSamba } from "../../../tools/samba/server.mjs";
 import { type DfsResolver, dfs } from "../src/index.js";
 
