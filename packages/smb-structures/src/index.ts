@@ -17,3 +17,5 @@ export * from "./dtyp/sddl.js";
 export * from "./fscc/index.js";
 export * from "./fsctl/index.js";
 export * from "./dfsc/index.js";
+export * from "./smb2/compression-transform.js";
+export * from "./smb2/compound.js";
