@@ -20,6 +20,7 @@ import {
   SESSION_SETUP_RESPONSE_1,
   SESSION_SETUP_RESPONSE_2,
 } from "./helpers/ms-blog-vectors.js";
+import * as V from "./helpers/samba-vectors.js";
 import { arb, fuzzDecode, hex, propertyRoundTrip, roundTripBody } from "./helpers/smb2.js";
 
 describe("SMB2 SESSION_SETUP (MS-SMB2 2.2.5, 2.2.6)", () => {
@@ -91,5 +92,12 @@ describe("StructureSize-4 bodies: LOGOFF (2.2.7/8), TREE_DISCONNECT (2.2.11/12),
       expect(() => s.decode(hex("05000000"))).toThrow(/structureSize/);
     }
     fuzzDecode(all, 100);
+  });
+  it("round-trip the captured LOGOFF, ECHO and CANCEL messages", () => {
+    roundTripBody(LogoffRequest, V.DRV_LOGOFF_REQ);
+    roundTripBody(LogoffResponse, V.DRV_LOGOFF_RESP);
+    roundTripBody(EchoRequest, V.SC_ECHO_REQ);
+    roundTripBody(EchoResponse, V.SC_ECHO_RESP);
+    roundTripBody(CancelRequest, V.DRV_CANCEL_REQ);
   });
 });
