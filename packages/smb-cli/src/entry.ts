@@ -1,0 +1,138 @@
+/**
+ * One file or directory as `ls` and `stat` print it, built from a directory entry (SmbDirent) or a stat
+ * (SmbStats), and its stable JSON form (documented in the README; fields are only ever added).
+ */
+import type { SmbDirent, SmbStats } from "smb-client";
+import { FileAttributes } from "smb-structures";
+import {
+  attributeLetters,
+  attributeNames,
+  formatLsTime,
+  formatShortSize,
+  formatTable,
+  isoTime,
+  modeString,
+  quoteName,
+} from "./format.js";
+
+export type EntryType = "file" | "directory" | "symlink";
+
+export interface Entry {
+  name: string;
+  /** Display path of the entry (//server/share/dir/name). */
+  path: string;
+  type: EntryType;
+  size: number;
+  allocationSize: number;
+  attributes: number;
+  mode: number;
+  mtimeMs: number;
+  atimeMs: number;
+  ctimeMs: number;
+  birthtimeMs: number;
+  fileId: bigint;
+  nlink?: number;
+}
+
+/** The JSON object of an entry (ls --json lines and stat --json). */
+export interface EntryJson {
+  name: string;
+  path: string;
+  type: EntryType;
+  size: number;
+  allocationSize: number;
+  /** FILE_ATTRIBUTE_* names without the prefix ("DIRECTORY", "ARCHIVE", "HIDDEN" ...). */
+  attributes: string[];
+  /** ISO 8601 times (null when the server reports none). */
+  mtime: string | null;
+  atime: string | null;
+  ctime: string | null;
+  birthtime: string | null;
+  /** The server's file id, as a decimal string (64-bit). */
+  fileId: string;
+  /** stat only: number of hard links. */
+  nlink?: number;
+}
+
+function typeOf(isDir: boolean, isLink: boolean): EntryType {
+  return isLink ? "symlink" : isDir ? "directory" : "file";
+}
+
+export function entryFromDirent(d: SmbDirent, path: string): Entry {
+  const st = d.stat();
+  return {
+    name: d.name,
+    path,
+    type: typeOf(d.isDirectory(), d.isSymbolicLink()),
+    size: d.size,
+    allocationSize: d.allocationSize,
+    attributes: d.attributes,
+    mode: st.mode,
+    mtimeMs: d.mtimeMs,
+    atimeMs: d.atimeMs,
+    ctimeMs: d.ctimeMs,
+    birthtimeMs: d.birthtimeMs,
+    fileId: d.ino,
+  };
+}
+
+export function entryFromStats(name: string, path: string, s: SmbStats): Entry {
+  return {
+    name,
+    path,
+    type: typeOf(s.isDirectory(), s.isSymbolicLink()),
+    size: s.size,
+    allocationSize: s.allocationSize,
+    attributes: s.attributes,
+    mode: s.mode,
+    mtimeMs: s.mtimeMs,
+    atimeMs: s.atimeMs,
+    ctimeMs: s.ctimeMs,
+    birthtimeMs: s.birthtimeMs,
+    fileId: BigInt(s.ino),
+    nlink: s.nlink,
+  };
+}
+
+export function entryJson(e: Entry): EntryJson {
+  const out: EntryJson = {
+    name: e.name,
+    path: e.path,
+    type: e.type,
+    size: e.size,
+    allocationSize: e.allocationSize,
+    attributes: attributeNames(e.attributes),
+    mtime: isoTime(e.mtimeMs),
+    atime: isoTime(e.atimeMs),
+    ctime: isoTime(e.ctimeMs),
+    birthtime: isoTime(e.birthtimeMs),
+    fileId: e.fileId.toString(),
+  };
+  if (e.nlink !== undefined) out.nlink = e.nlink;
+  return out;
+}
+
+/** Hidden for `ls` without -a: FILE_ATTRIBUTE_HIDDEN or a dot name. */
+export function isHidden(e: Pick<Entry, "name" | "attributes">): boolean {
+  return e.name.startsWith(".") || (e.attributes & FileAttributes.HIDDEN) !== 0;
+}
+
+const collator = new Intl.Collator("en", { sensitivity: "base", numeric: false });
+
+export function sortEntries<T extends { name: string }>(list: T[]): T[] {
+  return list.sort(
+    (a, b) => collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+}
+
+/** `ls -l` lines: mode, attributes, size, modification time, name ("/" after directories). */
+export function longLines(entries: Entry[], human: boolean, now = Date.now()): string[] {
+  const rows = entries.map((e) => [
+    modeString(e.mode),
+    attributeLetters(e.attributes),
+    human ? formatShortSize(e.size) : String(e.size),
+    formatLsTime(e.mtimeMs, now),
+    quoteName(e.name) + (e.type === "directory" ? "/" : ""),
+  ]);
+  return formatTable(rows, ["left", "left", "right", "left", "left"]);
+}
