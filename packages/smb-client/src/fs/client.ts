@@ -3,6 +3,8 @@
  * or smb:// URLs ("smb://[domain;]user@server:port/share/dir/file"). Every method takes the options of
  * the call last (`signal`, credentials, connection settings), over the client's options.
  */
+import { CreateOptions as CreateOptionBits, ShareAccess } from "smb-structures";
+import type { ShareInfo } from "../rpc/srvsvc.js";
 import type { SmbPath } from "../smb-path.js";
 import { setDefaultClientFactory } from "./config.js";
 import { ClientCore, pathString, type ServerSettings } from "./core.js";
@@ -17,7 +19,10 @@ import {
   scandir,
   type SmbDir,
 } from "./dir.js";
+import { type CopyOptions, copyFile, cp, type CpOptions } from "./copy.js";
 import type { SmbDirent } from "./dirent.js";
+import { SmbFileHandle } from "./file-handle.js";
+import { openAt } from "./handles.js";
 import {
   access,
   chmod,
@@ -42,12 +47,33 @@ import {
 } from "./paths.js";
 import {
   appendFile,
+  flagToCreate,
   readFile,
   type ReadFileOptions,
   type WriteData,
   writeFile,
   type WriteFileOptions,
 } from "./read-write.js";
+import {
+  type GetSecurityOptions,
+  getSecurity,
+  type SecurityDescriptorInfo,
+  type SecurityDescriptorInput,
+  setSecurity,
+} from "./security.js";
+import { type ListSharesOptions, listShares } from "./shares.js";
+import { type ReadStreamOptions, SmbReadStream, SmbWriteStream, type WriteStreamOptions } from "./streams.js";
+import { type WalkEntry, type WalkOptions, walk } from "./walk.js";
+import { type WatchEvent, type WatchOptions, watch } from "./watch.js";
+import {
+  getxattr,
+  getxattrs,
+  listStreams,
+  listxattr,
+  removexattr,
+  setxattr,
+  type StreamInfo,
+} from "./xattr.js";
 import type { SmbBigIntStats, SmbStatFs, SmbStats } from "./stats.js";
 import type { AnyPath, CallOptions, SmbClientOptions } from "./types.js";
 
@@ -224,6 +250,141 @@ export class SmbClient {
     if (opts?.recursive) return rm(this.core, str(path), { ...opts, recursive: true });
     return rmdir(this.core, str(path), opts);
   }
+
+  // -- handles and streams -------------------------------------------------------------------------
+
+  /**
+   * fs.open: a FileHandle. `flags` as in node ("r", "r+", "w", "wx", "w+", "a", "ax", "a+" or numeric
+   * O_* flags). Other opens of the file are allowed to read, write and delete unless `shareAccess` says
+   * otherwise (a number of FILE_SHARE_* bits, or a string of "r", "w", "d").
+   */
+  async open(path: AnyPath, flags?: string | number, opts?: OpenOptions | number): Promise<SmbFileHandle> {
+    const o: OpenOptions = typeof opts === "object" ? opts : {};
+    const f = flagToCreate(flags ?? "r");
+    const p = str(path);
+    const open = await this.core.run(
+      p,
+      o,
+      "open",
+      (t) =>
+        openAt(t, t.path.path, {
+          desiredAccess: f.desiredAccess,
+          disposition: f.disposition,
+          createOptions: o.directory ? CreateOptionBits.DIRECTORY_FILE : CreateOptionBits.NON_DIRECTORY_FILE,
+          shareAccess: shareAccessOf(o.shareAccess),
+        }),
+      { idempotent: f.disposition !== 2 },
+    );
+    return new SmbFileHandle(open, p, this.core, f.append);
+  }
+
+  /** A Readable of the file (several READs in flight; `start`/`end` inclusive like fs). */
+  createReadStream(path: AnyPath, opts?: ReadStreamOptions | BufferEncoding): SmbReadStream {
+    const o = typeof opts === "string" ? { encoding: opts } : (opts ?? {});
+    return new SmbReadStream({ core: this.core, path: str(path) }, o);
+  }
+
+  /** A Writable to the file (several WRITEs in flight, backpressure when they are all busy). */
+  createWriteStream(path: AnyPath, opts?: WriteStreamOptions | BufferEncoding): SmbWriteStream {
+    const o = typeof opts === "string" ? { encoding: opts } : (opts ?? {});
+    return new SmbWriteStream({ core: this.core, path: str(path) }, o);
+  }
+
+  // -- copies ------------------------------------------------------------------------------------
+
+  /**
+   * fs.copyFile between SMB paths (server-side when both are on one server), or between an SMB path and
+   * a local one in either direction. `mode` 1 (COPYFILE_EXCL) fails when `dst` exists.
+   */
+  copyFile(src: AnyPath, dst: AnyPath, mode?: number, opts?: CopyOptions): Promise<void> {
+    return copyFile(this.core, src, dst, mode ?? 0, opts);
+  }
+
+  /** fs.cp: a file or (recursive) a directory tree; SMB to SMB, local to SMB, SMB to local. */
+  cp(src: AnyPath, dst: AnyPath, opts?: CpOptions): Promise<void> {
+    return cp(this.core, src, dst, opts);
+  }
+
+  // -- extended attributes, streams, security ----------------------------------------------------
+
+  getxattr(path: AnyPath, name: string, opts?: CallOptions): Promise<Buffer> {
+    return getxattr(this.core, str(path), name, opts);
+  }
+
+  /** Every extended attribute with its value. */
+  getxattrs(path: AnyPath, opts?: CallOptions): Promise<Map<string, Buffer>> {
+    return getxattrs(this.core, str(path), opts);
+  }
+
+  setxattr(
+    path: AnyPath,
+    name: string,
+    value: string | NodeJS.ArrayBufferView,
+    opts?: CallOptions,
+  ): Promise<void> {
+    return setxattr(this.core, str(path), name, value, opts);
+  }
+
+  listxattr(path: AnyPath, opts?: CallOptions): Promise<string[]> {
+    return listxattr(this.core, str(path), opts);
+  }
+
+  removexattr(path: AnyPath, name: string, opts?: CallOptions): Promise<void> {
+    return removexattr(this.core, str(path), name, opts);
+  }
+
+  /** The data streams of a file; open one as "path:name" with any other method. */
+  listStreams(path: AnyPath, opts?: CallOptions): Promise<StreamInfo[]> {
+    return listStreams(this.core, str(path), opts);
+  }
+
+  getSecurity(path: AnyPath, opts?: GetSecurityOptions): Promise<SecurityDescriptorInfo> {
+    return getSecurity(this.core, str(path), opts);
+  }
+
+  setSecurity(
+    path: AnyPath,
+    sd: SecurityDescriptorInput | Buffer,
+    opts?: CallOptions & { securityInformation?: number },
+  ): Promise<void> {
+    return setSecurity(this.core, str(path), sd, opts);
+  }
+
+  // -- watching and walking ------------------------------------------------------------------------
+
+  /** fs.promises.watch over SMB change notification. */
+  watch(path: AnyPath, opts?: WatchOptions): AsyncGenerator<WatchEvent> {
+    return watch(this.core, str(path), opts);
+  }
+
+  /** A directory tree, directory by directory (top-down by default, or bottom-up). */
+  walk(top: AnyPath, opts?: WalkOptions): AsyncGenerator<WalkEntry> {
+    return walk(this.core, str(top), opts);
+  }
+
+  // -- servers ---------------------------------------------------------------------------------------
+
+  /** The shares of a server ("host", "//host", "smb://user@host:port") via srvsvc over IPC$. */
+  listShares(server: string, opts?: ListSharesOptions): Promise<ShareInfo[]> {
+    return listShares(this.core, server, opts);
+  }
+}
+
+export interface OpenOptions extends CallOptions {
+  /** FILE_SHARE_* bits, or letters "r", "w", "d" (default "rwd"). */
+  shareAccess?: number | string;
+  /** Open a directory (for stat/utimes through the handle). */
+  directory?: boolean;
+}
+
+function shareAccessOf(s: number | string | undefined): number {
+  if (s === undefined) return ShareAccess.READ | ShareAccess.WRITE | ShareAccess.DELETE;
+  if (typeof s === "number") return s;
+  let v = 0;
+  if (s.includes("r")) v |= ShareAccess.READ;
+  if (s.includes("w")) v |= ShareAccess.WRITE;
+  if (s.includes("d")) v |= ShareAccess.DELETE;
+  return v;
 }
 
 function str(p: AnyPath | SmbPath): string {

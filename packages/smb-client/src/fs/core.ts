@@ -123,7 +123,7 @@ export class ClientCore {
 
   resolver(call: CallOptions): { resolver: PathResolver; skipDfs: boolean } {
     const o = this.effective();
-    const skipDfs = !!((call as { skipDfs?: boolean }).skipDfs ?? o.skipDfs);
+    const skipDfs = !!(call.skipDfs ?? o.skipDfs);
     if (skipDfs) return { resolver: identityResolver, skipDfs };
     return { resolver: o.pathResolver ?? identityResolver, skipDfs };
   }

@@ -51,6 +51,8 @@ export interface ConnectOptions {
 export interface CallOptions extends CredentialOptions, ConnectOptions {
   /** Aborts the call (and cancels its requests on the wire). */
   signal?: AbortSignal;
+  /** Bypass DFS resolution for this call (the client's `skipDfs` otherwise). */
+  skipDfs?: boolean;
 }
 
 /** Options of a client: defaults for every call, plus what only a client has. */

@@ -1,0 +1,348 @@
+/**
+ * createReadStream / createWriteStream. Reads keep a window of READ requests in flight
+ * (transfer.ts pipelinedRead) and stop pulling from the server while the stream's buffer is full;
+ * writes feed transfer.ts pipelinedWriteFrom, which takes the next chunk only when a WRITE slot is free,
+ * so memory stays bounded (window x chunk + highWaterMark) whatever the file size.
+ */
+import { Readable, type ReadableOptions, Writable, type WritableOptions } from "node:stream";
+import { CreateOptions as CreateOptionBits } from "smb-structures";
+import type { Open } from "../open.js";
+import { pipelinedRead, pipelinedWriteFrom, type TransferOptions } from "../transfer.js";
+import type { ClientCore } from "./core.js";
+import { abortError, invalidArg, toFsError } from "./errors.js";
+import { openAt } from "./handles.js";
+import { flagToCreate } from "./read-write.js";
+import type { CallOptions } from "./types.js";
+
+const DEFAULT_HWM = 1024 * 1024;
+
+/** What a stream opens: a path through the client, or an already open handle. */
+export interface StreamSource {
+  core: ClientCore;
+  path: string;
+  /** An open handle to use instead of opening `path` (not closed unless autoClose). */
+  open?: Open;
+}
+
+export interface ReadStreamOptions extends CallOptions {
+  /** First byte (default 0). */
+  start?: number;
+  /** Last byte, inclusive (default: end of file). */
+  end?: number;
+  highWaterMark?: number;
+  encoding?: BufferEncoding;
+  flags?: string;
+  /** Close the handle at the end (default true). */
+  autoClose?: boolean;
+  /** Bytes per READ and READs in flight (default: the client's / transfer.ts defaults). */
+  chunkSize?: number;
+  window?: number;
+}
+
+export interface WriteStreamOptions extends CallOptions {
+  /** "w" (default), "wx", "a", "r+" ... */
+  flags?: string;
+  /** Byte offset to start writing at (default 0, or the end of file with "a"). */
+  start?: number;
+  highWaterMark?: number;
+  encoding?: BufferEncoding;
+  /** FLUSH before closing. */
+  flush?: boolean;
+  autoClose?: boolean;
+  chunkSize?: number;
+  window?: number;
+}
+
+function transferOpts(
+  core: ClientCore,
+  o: { chunkSize?: number; window?: number },
+  signal: AbortSignal,
+): TransferOptions {
+  const t = core.transfer(signal);
+  if (o.chunkSize) t.chunkSize = o.chunkSize;
+  if (o.window) t.window = o.window;
+  return t;
+}
+
+/** Aborts `ac` when `signal` does; returns a cleanup function. */
+function follow(signal: AbortSignal | undefined, ac: AbortController): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    ac.abort(signal.reason);
+    return () => {};
+  }
+  const on = () => ac.abort(signal.reason);
+  signal.addEventListener("abort", on, { once: true });
+  return () => signal.removeEventListener("abort", on);
+}
+
+export class SmbReadStream extends Readable {
+  /** The path as given. */
+  readonly path: string;
+  bytesRead = 0;
+  /** True until the file is open. */
+  pending = true;
+  private handle: Open | undefined;
+  private readonly ownsHandle: boolean;
+  private readonly ac = new AbortController();
+  private readonly unfollow: () => void;
+  private wake: (() => void) | undefined;
+  private started = false;
+  private readonly start: number;
+  private readonly end: number;
+
+  constructor(
+    private readonly src: StreamSource,
+    private readonly opts: ReadStreamOptions = {},
+  ) {
+    super({
+      highWaterMark: opts.highWaterMark ?? DEFAULT_HWM,
+      encoding: opts.encoding,
+      autoDestroy: true,
+      emitClose: true,
+    } satisfies ReadableOptions);
+    this.path = src.path;
+    this.handle = src.open;
+    this.ownsHandle = !src.open || opts.autoClose !== false;
+    this.start = opts.start ?? 0;
+    this.end = opts.end ?? Number.POSITIVE_INFINITY;
+    if (!Number.isSafeInteger(this.start) || this.start < 0) throw invalidArg(`invalid start: ${opts.start}`);
+    if (this.end < this.start) throw invalidArg(`end (${opts.end}) is before start (${opts.start})`);
+    this.unfollow = follow(opts.signal, this.ac);
+    if (opts.signal) {
+      opts.signal.addEventListener("abort", () => this.destroy(abortError(opts.signal)), { once: true });
+    }
+  }
+
+  override _construct(callback: (err?: Error | null) => void): void {
+    if (this.handle) {
+      this.pending = false;
+      callback();
+      return;
+    }
+    const f = flagToCreate(this.opts.flags ?? "r");
+    this.src.core
+      .run(this.src.path, { ...this.opts, signal: this.ac.signal }, "open", (t) =>
+        openAt(t, t.path.path, {
+          desiredAccess: f.desiredAccess,
+          disposition: f.disposition,
+          createOptions: CreateOptionBits.NON_DIRECTORY_FILE,
+        }),
+      )
+      .then(
+        (open) => {
+          this.handle = open;
+          this.pending = false;
+          this.emit("open", 0);
+          this.emit("ready");
+          callback();
+        },
+        (err) => callback(err),
+      );
+  }
+
+  override _read(): void {
+    if (this.wake) {
+      const w = this.wake;
+      this.wake = undefined;
+      w();
+    }
+    if (this.started) return;
+    this.started = true;
+    const open = this.handle!;
+    const size = Number(open.info.endOfFile);
+    const last = Math.min(this.end + 1, size);
+    const length = Math.max(0, last - this.start);
+    pipelinedRead(
+      open,
+      this.start,
+      length,
+      async (chunk) => {
+        if (this.destroyed) throw abortError(this.ac.signal);
+        this.bytesRead += chunk.length;
+        if (!this.push(chunk)) {
+          await new Promise<void>((r) => (this.wake = r));
+        }
+      },
+      transferOpts(this.src.core, this.opts, this.ac.signal),
+    ).then(
+      () => {
+        if (!this.destroyed) this.push(null);
+      },
+      (err) => {
+        if (!this.destroyed) this.destroy(toFsError(err, { syscall: "read", path: this.path }) as Error);
+      },
+    );
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    this.unfollow();
+    if (!this.ac.signal.aborted) this.ac.abort(err ?? undefined);
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+    const h = this.handle;
+    if (h && this.ownsHandle && !h.closed) {
+      h.close().then(
+        () => callback(err),
+        () => callback(err),
+      );
+    } else callback(err);
+  }
+
+  /** Closes the stream (fs.ReadStream#close). */
+  close(callback?: (err?: Error | null) => void): void {
+    if (callback) this.once("close", () => callback());
+    this.destroy();
+  }
+}
+
+/** An async queue between Writable callbacks and pipelinedWriteFrom's pull loop. */
+class WriteQueue implements AsyncIterable<Uint8Array> {
+  private items: { chunk: Uint8Array; taken: () => void }[] = [];
+  private ended = false;
+  private waiter: (() => void) | undefined;
+
+  push(chunk: Uint8Array, taken: () => void): void {
+    this.items.push({ chunk, taken });
+    this.kick();
+  }
+  end(): void {
+    this.ended = true;
+    this.kick();
+  }
+  private kick(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const item = this.items.shift();
+      if (item) {
+        item.taken();
+        yield item.chunk;
+        continue;
+      }
+      if (this.ended) return;
+      await new Promise<void>((r) => (this.waiter = r));
+    }
+  }
+}
+
+export class SmbWriteStream extends Writable {
+  readonly path: string;
+  bytesWritten = 0;
+  pending = true;
+  private handle: Open | undefined;
+  private readonly ownsHandle: boolean;
+  private readonly ac = new AbortController();
+  private readonly unfollow: () => void;
+  private queue: WriteQueue | undefined;
+  private pump: Promise<number> | undefined;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly src: StreamSource,
+    private readonly opts: WriteStreamOptions = {},
+  ) {
+    super({
+      highWaterMark: opts.highWaterMark ?? DEFAULT_HWM,
+      decodeStrings: true,
+      defaultEncoding: opts.encoding ?? "utf8",
+      autoDestroy: true,
+      emitClose: true,
+    } satisfies WritableOptions);
+    this.path = src.path;
+    this.handle = src.open;
+    this.ownsHandle = !src.open || opts.autoClose !== false;
+    if (opts.start !== undefined && (!Number.isSafeInteger(opts.start) || opts.start < 0)) {
+      throw invalidArg(`invalid start: ${opts.start}`);
+    }
+    this.unfollow = follow(opts.signal, this.ac);
+    if (opts.signal) {
+      opts.signal.addEventListener("abort", () => this.destroy(abortError(opts.signal)), { once: true });
+    }
+  }
+
+  override _construct(callback: (err?: Error | null) => void): void {
+    const f = flagToCreate(this.opts.flags ?? "w");
+    const ready = (open: Open) => {
+      this.handle = open;
+      this.pending = false;
+      const at = this.opts.start ?? (f.append ? Number(open.info.endOfFile) : 0);
+      this.queue = new WriteQueue();
+      this.pump = pipelinedWriteFrom(
+        open,
+        this.queue,
+        at,
+        transferOpts(this.src.core, this.opts, this.ac.signal),
+      );
+      this.pump.catch((err) => {
+        this.failure = toFsError(err, { syscall: "write", path: this.path }) as Error;
+        if (!this.destroyed && !this.writableFinished) this.destroy(this.failure);
+      });
+    };
+    if (this.handle) {
+      ready(this.handle);
+      callback();
+      return;
+    }
+    this.src.core
+      .run(this.src.path, { ...this.opts, signal: this.ac.signal }, "open", (t) =>
+        openAt(t, t.path.path, {
+          desiredAccess: f.desiredAccess,
+          disposition: f.disposition,
+          createOptions: CreateOptionBits.NON_DIRECTORY_FILE,
+        }),
+      )
+      .then(
+        (open) => {
+          ready(open);
+          this.emit("open", 0);
+          this.emit("ready");
+          callback();
+        },
+        (err) => callback(err),
+      );
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, callback: (err?: Error | null) => void): void {
+    if (this.failure) {
+      callback(this.failure);
+      return;
+    }
+    this.queue!.push(chunk, () => {
+      this.bytesWritten += chunk.length;
+      callback();
+    });
+  }
+
+  override _final(callback: (err?: Error | null) => void): void {
+    this.queue!.end();
+    this.pump!.then(async () => {
+      if (this.opts.flush) await this.handle!.flush({ signal: this.ac.signal });
+      if (this.ownsHandle) await this.handle!.close();
+    }).then(
+      () => callback(),
+      (err) => callback(toFsError(err, { syscall: "write", path: this.path }) as Error),
+    );
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    this.unfollow();
+    this.queue?.end();
+    if (err && !this.ac.signal.aborted) this.ac.abort(err);
+    const h = this.handle;
+    const closeIt = async () => {
+      if (this.pump) await this.pump.catch(() => {});
+      if (h && this.ownsHandle && !h.closed) await h.close().catch(() => {});
+    };
+    closeIt().then(() => callback(err));
+  }
+
+  close(callback?: (err?: Error | null) => void): void {
+    if (callback) this.once("close", () => callback());
+    this.end();
+  }
+}
