@@ -27,8 +27,9 @@ export function promptPassword(
   return new Promise((resolve, reject) => {
     const raw = !!input.isTTY && typeof input.setRawMode === "function";
     const wasRaw = !!input.isRaw;
-    output.write(prompt);
+    // Echo off before the prompt shows, so nothing typed after it can be echoed.
     if (raw) input.setRawMode!(true);
+    output.write(prompt);
     input.resume();
     let value = "";
     let decoder = "";

@@ -2,23 +2,32 @@
 import type { SmbClient } from "smb-client";
 import type { Context } from "./context.js";
 import { ExitCode, type ExitCodeValue, exitCodeFor, formatError } from "./errors.js";
-import { writeAsync } from "./io.js";
+import { type Io, writeAsync } from "./io.js";
 import { Progress } from "./progress.js";
+
+export interface RunOptions {
+  /** Show transfer progress (default: when stderr is a terminal). */
+  progress?: boolean;
+  /** Streams and cwd for this run (default: the context's); the shell passes its own cwd. */
+  io?: Io;
+  /** Cancels the run's requests (the shell's Ctrl-C). */
+  signal?: AbortSignal;
+}
 
 export class Run {
   code: ExitCodeValue = ExitCode.OK;
   readonly progress: Progress;
+  readonly io: Io;
+  readonly signal: AbortSignal | undefined;
 
   constructor(
     readonly ctx: Context,
     readonly name: string,
-    opts: { progress?: boolean } = {},
+    opts: RunOptions = {},
   ) {
-    this.progress = new Progress(ctx.io.stderr, { enabled: opts.progress ?? !!ctx.io.stderr.isTTY });
-  }
-
-  get io() {
-    return this.ctx.io;
+    this.io = opts.io ?? ctx.io;
+    this.signal = opts.signal;
+    this.progress = new Progress(this.io.stderr, { enabled: opts.progress ?? !!this.io.stderr.isTTY });
   }
 
   client(server: string): Promise<SmbClient> {

@@ -39,11 +39,13 @@ function isNotDir(err: unknown): boolean {
 export async function listDir(
   client: SmbClient,
   dir: RemotePath,
-  opts: { all?: boolean; pattern?: string } = {},
+  opts: { all?: boolean; pattern?: string; signal?: AbortSignal } = {},
 ): Promise<Entry[]> {
   const out: Entry[] = [];
   const parent = displayPath(dir);
-  const scanOpts = opts.pattern ? { pattern: opts.pattern } : {};
+  const scanOpts: { pattern?: string; signal?: AbortSignal } = {};
+  if (opts.pattern) scanOpts.pattern = opts.pattern;
+  if (opts.signal) scanOpts.signal = opts.signal;
   for await (const d of client.scandir(clientPath(dir), scanOpts)) {
     const e = entryFromDirent(d, `${parent}${parent.endsWith("/") ? "" : "/"}${d.name}`);
     if (!opts.all && isHidden(e)) continue;
@@ -66,13 +68,17 @@ export async function ls(run: Run, paths: string[], o: LsOptions): Promise<void>
       const client = await run.client(rp.server);
       const base = remoteBasename(rp);
       if (hasWildcard(base)) {
-        const entries = await listDir(client, remoteParent(rp), { all: true, pattern: base });
+        const entries = await listDir(client, remoteParent(rp), {
+          all: true,
+          pattern: base,
+          signal: run.signal,
+        });
         await printEntries(run, entries, o, undefined);
         return;
       }
       let entries: Entry[];
       try {
-        entries = await listDir(client, rp, o);
+        entries = await listDir(client, rp, { ...o, signal: run.signal });
       } catch (err) {
         if (!isNotDir(err)) throw err;
         await printEntries(run, [await statEntry(client, rp)], o, undefined);
@@ -90,7 +96,7 @@ async function recurse(run: Run, client: SmbClient, dir: RemotePath, entries: En
     if (e.type !== "directory") continue;
     const sub = joinRemote(dir, e.name);
     await run.attempt(displayPath(sub), async () => {
-      const children = await listDir(client, sub, o);
+      const children = await listDir(client, sub, { ...o, signal: run.signal });
       await printEntries(run, children, o, `\n${displayPath(sub)}:`);
       await recurse(run, client, sub, children, o);
     });

@@ -62,29 +62,39 @@ export async function downloadFile(
 ): Promise<void> {
   const label = local === "-" ? nameOf(src) : local;
   if (local === "-") {
-    await readRemote(client, clientPath(src), {
-      onOpen: (size) => run.progress.begin(label, size),
-      onData: async (chunk) => {
-        await writeAsync(run.io.stdout, chunk);
-        run.progress.add(chunk.length);
+    await readRemote(
+      client,
+      clientPath(src),
+      {
+        onOpen: (size) => run.progress.begin(label, size),
+        onData: async (chunk) => {
+          await writeAsync(run.io.stdout, chunk);
+          run.progress.add(chunk.length);
+        },
       },
-    });
+      run.signal,
+    );
     run.progress.finish();
     return;
   }
   const fh = await open(local, "w");
   try {
-    await readRemote(client, clientPath(src), {
-      onOpen: (size) => run.progress.begin(label, size),
-      onData: async (chunk, offset) => {
-        let done = 0;
-        while (done < chunk.length) {
-          const { bytesWritten } = await fh.write(chunk, done, chunk.length - done, offset + done);
-          done += bytesWritten;
-        }
-        run.progress.add(chunk.length);
+    await readRemote(
+      client,
+      clientPath(src),
+      {
+        onOpen: (size) => run.progress.begin(label, size),
+        onData: async (chunk, offset) => {
+          let done = 0;
+          while (done < chunk.length) {
+            const { bytesWritten } = await fh.write(chunk, done, chunk.length - done, offset + done);
+            done += bytesWritten;
+          }
+          run.progress.add(chunk.length);
+        },
       },
-    });
+      run.signal,
+    );
   } finally {
     await fh.close();
   }
@@ -103,7 +113,7 @@ async function* tap(source: AsyncIterable<Buffer | string>, run: Run): AsyncGene
 export async function uploadFile(run: Run, client: SmbClient, local: string, dst: RemotePath): Promise<void> {
   if (local === "-") {
     run.progress.begin(nameOf(dst), undefined);
-    await writeRemote(client, clientPath(dst), tap(run.io.stdin, run));
+    await writeRemote(client, clientPath(dst), tap(run.io.stdin, run), { signal: run.signal });
     run.progress.finish();
     return;
   }
@@ -112,7 +122,7 @@ export async function uploadFile(run: Run, client: SmbClient, local: string, dst
   try {
     run.progress.begin(displayPath(dst), st.size);
     const stream = fh.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false });
-    await writeRemote(client, clientPath(dst), tap(stream, run));
+    await writeRemote(client, clientPath(dst), tap(stream, run), { signal: run.signal });
   } finally {
     await fh.close();
   }
@@ -148,7 +158,7 @@ export async function copyRemoteFile(run: Run, client: SmbClient, src: RemotePat
       throw err;
     },
   );
-  const writing = writeRemote(client, clientPath(dst), tap(queue, run));
+  const writing = writeRemote(client, clientPath(dst), tap(queue, run), { signal: run.signal });
   await Promise.all([reading, writing]);
   void total;
   run.progress.finish();
@@ -197,7 +207,7 @@ class AsyncQueue<T> implements AsyncIterable<T> {
 
 async function downloadTree(run: Run, client: SmbClient, src: RemotePath, local: string): Promise<void> {
   await mkdir(local, { recursive: true });
-  const entries = await listDir(client, src, { all: true });
+  const entries = await listDir(client, src, { all: true, signal: run.signal });
   for (const e of entries) {
     const child = joinRemote(src, e.name);
     const target = join(local, e.name);
@@ -232,7 +242,7 @@ async function uploadTree(run: Run, client: SmbClient, local: string, dst: Remot
 
 async function copyRemoteTree(run: Run, client: SmbClient, src: RemotePath, dst: RemotePath): Promise<void> {
   await ensureRemoteDir(client, dst);
-  const entries = await listDir(client, src, { all: true });
+  const entries = await listDir(client, src, { all: true, signal: run.signal });
   for (const e of entries) {
     const from = joinRemote(src, e.name);
     const to = joinRemote(dst, e.name);
@@ -250,7 +260,7 @@ async function expandRemote(run: Run, client: SmbClient, rp: RemotePath) {
   const base = remoteBasename(rp);
   if (!hasWildcard(base)) return [{ path: rp, isDir: undefined as boolean | undefined }];
   const dir = remoteParent(rp);
-  const list = await listDir(client, dir, { all: true, pattern: base });
+  const list = await listDir(client, dir, { all: true, pattern: base, signal: run.signal });
   if (list.length === 0)
     throw new CliError(`no match for ${displayPath(rp)}`, ExitCode.NOT_FOUND, displayPath(rp));
   void run;
