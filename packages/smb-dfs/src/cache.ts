@@ -38,6 +38,8 @@ export interface ReferralCacheEntry {
   readonly targets: readonly ReferralTarget[];
   /** Index of the target to try first (MS-DFSC 3.1.1 TargetHint). */
   hint: number;
+  /** Targets that failed since the entry was cached. */
+  readonly failed: Set<number>;
   readonly ttl: number;
   readonly expiresAt: number;
   /** The referral it came from. */
@@ -95,6 +97,7 @@ export class ReferralCache {
       targetFailback: referral.targetFailback,
       targets: referral.targets,
       hint,
+      failed: new Set(),
       ttl,
       expiresAt: now + ttl * 1000,
       referral,
@@ -153,12 +156,20 @@ export class ReferralCache {
 
   /**
    * `target` of `entry` failed: when it is the hinted target, the hint moves to the next one (wrapping),
-   * so later calls start with a target that may work.
+   * so later calls start with a target that may work. When every target of the entry has failed since
+   * it was cached, the entry is dropped, so the next call asks the server again (the namespace may have
+   * changed). Returns true when the entry was dropped.
    */
-  targetFailed(entry: ReferralCacheEntry, target: ReferralTarget | number): void {
+  targetFailed(entry: ReferralCacheEntry, target: ReferralTarget | number): boolean {
     const i = typeof target === "number" ? target : entry.targets.findIndex((t) => sameTarget(t, target));
-    if (i < 0 || i !== entry.hint) return;
-    entry.hint = (i + 1) % entry.targets.length;
+    if (i < 0) return false;
+    entry.failed.add(i);
+    if (i === entry.hint) entry.hint = (i + 1) % entry.targets.length;
+    if (entry.failed.size >= entry.targets.length) {
+      if (this.map.get(entry.key) === entry) this.map.delete(entry.key);
+      return true;
+    }
+    return false;
   }
 
   /** Drops expired entries, then the least recently used beyond maxEntries. */

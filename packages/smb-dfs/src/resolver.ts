@@ -12,8 +12,9 @@
  *   on that side.
  * - `refer(path)`: STATUS_PATH_NOT_COVERED on a candidate: FSCTL_DFS_GET_REFERRALS to that server's IPC$,
  *   cached, and the new candidates.
- * - `targetFailed(path, target)`: the hint of every entry whose hinted target is that server\share moves
- *   to the next target, so the next call starts where the last one succeeded.
+ * - `targetFailed(path, target)`: every cached target on that server\share is marked failed; a hint on
+ *   it moves to the next target, so the next call starts with one that may work; an entry whose targets
+ *   have all failed is dropped, so the next call asks for a fresh referral.
  *
  * Candidates keep the port of the caller's path (undefined: the client's port); referral targets name
  * servers, not ports. Tested against Samba; see README.md.
@@ -51,7 +52,7 @@ export interface DfsOptions {
   siteName?: string;
   /**
    * When a cache miss on a DFS share asks for a referral before the call runs: "rename" (default: for
-   * rename/link/copy destinations, which are never opened themselves), "always", or "never".
+   * rename and link, whose destination is never opened itself), "always", or "never".
    */
   eager?: "rename" | "always" | "never";
   /**
@@ -75,7 +76,7 @@ export interface DfsOptions {
 }
 
 /** Syscalls whose second path is resolved without being opened (eager referral on a miss). */
-const EAGER_SYSCALLS = new Set(["rename", "link", "symlink", "copyfile", "cp", "copy", "move", "mv"]);
+const EAGER_SYSCALLS = new Set(["rename", "link"]);
 
 /** Referral answers meaning "not a DFS path here": the call proceeds (or fails) with its own error. */
 const NOT_DFS = new Set<number>([
@@ -175,9 +176,11 @@ export class DfsResolver implements PathResolver {
   targetFailed(path: SmbPath, target: SmbPath, err: unknown, _ctx: ResolverContext): void {
     const key = dfsKey([target.server, target.share]);
     for (const entry of this.cache.entries()) {
-      const i = entry.hint;
-      const t = entry.targets[i];
-      if (t && dfsKey([t.server, t.share]) === key) this.cache.targetFailed(entry, i);
+      entry.targets.forEach((t, i) => {
+        if (dfsKey([t.server, t.share]) !== key) return;
+        if (this.cache.targetFailed(entry, i))
+          log("every target of %s failed: referral dropped", entry.dfsPath);
+      });
     }
     const reason = err instanceof Error ? err.message : String(err);
     log("target %s for %s failed: %s", uncOf(target), uncOf(path), reason);

@@ -94,13 +94,24 @@ describe("ReferralCache", () => {
     const cache = new ReferralCache();
     const e = cache.add(referral("\\s\\r\\m", ["\\bad\\x", "\\good\\x", "\\third\\x"]));
     expect(e.hint).toBe(0);
-    cache.targetFailed(e, target("\\good\\x"));
+    expect(cache.targetFailed(e, target("\\third\\x"))).toBe(false);
     expect(e.hint).toBe(0);
     cache.targetFailed(e, target("\\BAD\\X"));
     expect(e.hint).toBe(1);
-    cache.targetFailed(e, 1);
-    cache.targetFailed(e, 2);
-    expect(e.hint).toBe(0);
+    expect(cache.targetFailed(e, target("\\nowhere\\x"))).toBe(false);
+    expect(cache.get("\\s\\r\\m")).toBe(e);
+  });
+
+  it("drops an entry once all its targets have failed (the next call asks for a fresh referral)", () => {
+    const cache = new ReferralCache();
+    const e = cache.add(referral("\\s\\r\\m", ["\\a\\x", "\\b\\x"]));
+    expect(cache.targetFailed(e, 0)).toBe(false);
+    expect(cache.targetFailed(e, 0)).toBe(false);
+    expect(cache.targetFailed(e, 1)).toBe(true);
+    expect(cache.get("\\s\\r\\m")).toBeUndefined();
+    // A refreshed entry starts with a clean slate.
+    const fresh = cache.add(referral("\\s\\r\\m", ["\\a\\x", "\\b\\x"]));
+    expect(fresh.failed.size).toBe(0);
   });
 
   it("a refresh keeps the target in use; with TargetFailback it returns to the first target", () => {

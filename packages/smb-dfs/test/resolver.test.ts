@@ -61,12 +61,11 @@ describe("DfsResolver (standalone namespace)", () => {
       "fs2/docs/mirror/z",
       "fs1/docs/z",
     ]);
-    // The second target failing later moves it on again (wrapping).
+    // Both targets failed: the referral is dropped, the next call goes to the namespace server again.
     r.targetFailed(path, second!, new Error("ECONNREFUSED"), ctx);
-    expect(show(await r.resolve(p("srv", "root", "docs\\z"), ctx))).toEqual([
-      "fs1/docs/z",
-      "fs2/docs/mirror/z",
-    ]);
+    expect(show(await r.resolve(p("srv", "root", "docs\\z"), ctx))).toEqual(["srv/root/docs/z"]);
+    const again = await r.refer(p("srv", "root", "docs"), ctx, PNC());
+    expect(show(again)).toEqual(["fs1/docs", "fs2/docs/mirror"]);
   });
 
   it("chained link: a target under another cached link is expanded through it", async () => {
