@@ -62,7 +62,7 @@ export interface DfsOptions {
    * share. Default false: links are found lazily through STATUS_PATH_NOT_COVERED.
    */
   rootReferral?: boolean;
-  /** Seconds a share stays known as not DFS (default 300). */
+  /** Seconds a share (or domain share) stays known as not DFS (default 300). */
   negativeTtl?: number;
   /** Bound on cached referrals (default 1000) and on known domains. */
   maxEntries?: number;
@@ -329,10 +329,13 @@ export class DfsResolver implements PathResolver {
 
   /**
    * A domain path "\domain\share\...": the DCs (DC referral, cached), then a root or SYSVOL/NETLOGON
-   * referral from the first DC that answers; cached. Undefined when no DC gives one.
+   * referral from the first DC that answers; cached. Undefined when no DC gives one; that is remembered
+   * (`negativeTtl` for "not a namespace", a minute when no DC could be reached) so calls do not repeat it.
    */
   private async domainReferral(path: SmbPath, ctx: ResolverContext): Promise<ReferralCacheEntry | undefined> {
     const domain = path.server;
+    const unc = uncOf({ server: domain, share: path.share, path: "" });
+    if (this.notDfs.has(unc)) return undefined;
     let dcs = this.domains.dcs(domain);
     if (!dcs) {
       const dc = this.dcSetting(ctx) ?? { host: domain, port: path.port };
@@ -349,17 +352,20 @@ export class DfsResolver implements PathResolver {
       // A DC that cannot list the DCs may still answer the root referral itself.
       if (!dcs) dcs = [dc.host];
     }
-    const unc = uncOf({ server: domain, share: path.share, path: "" });
     for (const dc of dcs) {
       try {
         const r = await this.fetchReferral(dc, path.port, unc, ctx);
         if (r && r.targets.length > 0) return this.cache.add(r);
       } catch (err) {
         log("root referral for %s from %s failed: %s", unc, dc, (err as Error).message);
-        if (err instanceof SmbError && NOT_DFS.has(err.status)) return undefined;
+        if (err instanceof SmbError && NOT_DFS.has(err.status)) {
+          this.notDfs.add(unc, this.options.negativeTtl ?? 300);
+          return undefined;
+        }
         this.domains.dcFailed(domain, dc);
       }
     }
+    this.notDfs.add(unc, DOMAIN_RETRY_MS / 1000);
     return undefined;
   }
 }

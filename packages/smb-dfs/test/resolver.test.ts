@@ -312,10 +312,17 @@ describe("DfsResolver (domain namespaces)", () => {
     expect(show(await r.resolve(p("fs9", "apps", "f"), w.ctx()))).toEqual(["fs9/apps/f"]);
   });
 
-  it("a domain share that is no namespace resolves to itself", async () => {
+  it("a domain share that is no namespace resolves to itself, and that is remembered", async () => {
     const w = world();
-    const r = dfs({ domainController: "dc1.corp.test" });
+    const clock = { t: 0 };
+    const r = new DfsResolver({ domainController: "dc1.corp.test", negativeTtl: 30, now: () => clock.t });
     expect(show(await r.resolve(p("corp.test", "nothing", "f"), w.ctx()))).toEqual(["corp.test/nothing/f"]);
+    const n = w.requests.length;
+    expect(show(await r.resolve(p("corp.test", "nothing", "g"), w.ctx()))).toEqual(["corp.test/nothing/g"]);
+    expect(w.requests).toHaveLength(n);
+    clock.t += 30_000;
+    await r.resolve(p("corp.test", "nothing", "g"), w.ctx());
+    expect(w.requests.length).toBeGreaterThan(n);
   });
 
   it("the DC comes from the client's domainController, or, without one, from the credentials' domain", async () => {
