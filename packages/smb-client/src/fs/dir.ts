@@ -28,6 +28,7 @@ import { Access, compound, type CompoundStep, DIRECTORY, openAt, Step } from "./
 import type { CallOptions } from "./types.js";
 
 const LIST_BUFFER = 1024 * 1024;
+const PROBE_BUFFER = 4096;
 const INFO_CLASS = FileInformationClass.FileIdFullDirectoryInformation;
 
 function decodeEntries(buf: Buffer | undefined): DirEntryInfo[] {
@@ -89,21 +90,20 @@ export async function* listEntries(
 ): AsyncGenerator<DirEntryInfo[]> {
   const pattern = opts.pattern ?? "*";
   const length = Math.min(LIST_BUFFER, t.tree.connection.negotiated.maxTransactSize);
+  // Two full-size QUERY_DIRECTORYs and a small third one: when the third answers STATUS_NO_MORE_FILES
+  // the listing is complete in this one round trip.
   const r = await compound(t, sharePath, { desiredAccess: Access.LIST, createOptions: DIRECTORY }, [
     qdStep(t, true, pattern, length),
     qdStep(t, false, pattern, length),
+    qdStep(t, false, pattern, PROBE_BUFFER),
   ]);
-  const b1 = qdBuffer(r.replies[0]!);
-  const b2 = qdBuffer(r.replies[1]!);
-  const first = decodeEntries(b1);
-  const second = decodeEntries(b2);
-  if (first.length) yield first;
-  if (second.length) yield second;
-  if (!b1 || !b2) return;
-  // More than two buffers' worth: list again on a kept handle, skipping what was returned.
+  const bufs = r.replies.map(qdBuffer);
+  const batches = bufs.map(decodeEntries);
+  for (const b of batches) if (b.length) yield b;
+  if (bufs.some((b) => b === undefined)) return;
+  // Larger than that: list again on a kept handle, skipping what was returned.
   const seen = new Set<string>();
-  for (const e of first) seen.add(e.fileName);
-  for (const e of second) seen.add(e.fileName);
+  for (const b of batches) for (const e of b) seen.add(e.fileName);
   const open = await openAt(t, sharePath, { desiredAccess: Access.LIST, createOptions: DIRECTORY });
   try {
     let restart = true;
@@ -118,11 +118,7 @@ export async function* listEntries(
       });
       restart = false;
       if (!buf) return;
-      const batch = decodeEntries(buf).filter((e) => !seen.has(e.fileName));
-      if (seen.size > 0 && batch.length > 0) {
-        // Once past the already-seen prefix, stop filtering.
-        for (const e of batch) seen.delete(e.fileName);
-      }
+      const batch = decodeEntries(buf).filter((e) => !seen.delete(e.fileName));
       if (batch.length) yield batch;
     }
   } finally {
