@@ -9,11 +9,23 @@ import { negotiate } from "smb-auth";
 import { Connection, type ResolverContext, SmbClient, SmbError, type Tree } from "smb-client";
 import { NtStatus } from "smb-structures";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type AdDcInstance, startAdDc } from "../../../tools/samba-ad/dc.mjs";
+import { type AdDcInstance, ensureAdDcInstalled, startAdDc } from "../../../tools/samba-ad/dc.mjs";
 import { dfs, getReferrals } from "../src/index.js";
 
 const samba = inject("samba");
-const canRun = process.getuid?.() === 0 && !samba.external && process.env.SMB_SKIP_AD_DC !== "1";
+const canRun =
+  process.getuid?.() === 0 && !samba.external && process.env.SMB_SKIP_AD_DC !== "1" && installed();
+
+/** Installs samba-ad-dc/winbind with apt-get when missing; a machine that cannot skips (with the reason). */
+function installed(): boolean {
+  try {
+    ensureAdDcInstalled();
+    return true;
+  } catch (err) {
+    console.warn(`skipping the AD DC tests: ${(err as Error).message}`);
+    return false;
+  }
+}
 const GPO = "{31B2F340-016D-11D2-945F-00C04FB984F9}"; // the Default Domain Policy every domain has
 
 describe.skipIf(!canRun)("DFS against a Samba AD DC", () => {
