@@ -1,47 +1,96 @@
 #!/usr/bin/env node
-// End-to-end demo against a private local Samba: start it, run the demo steps, always stop it.
-// The steps use Samba's smbclient for now; runDemo() becomes calls to our own client once smb-client lands.
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// End-to-end demo against a private local Samba: start it, run the `smb` command line tool (the built
+// packages/smb-cli/dist/cli.js) through its main jobs, always stop the server. Credentials go to smb
+// through the environment (SMB_USER, SMB_PASSWORD, SMB_DOMAIN), never on its command line.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
 import { ensureSambaInstalled, startSamba } from "./samba/server.mjs";
 
-const exec = promisify(execFile);
+const SMB = fileURLToPath(new URL("../packages/smb-cli/dist/cli.js", import.meta.url));
+const SIZE = 128 * 1024 * 1024;
 
-/** The demo itself: list the shares, then put a file on `share` and get it back. */
+/** Runs `smb args...` with stdio inherited (progress bars show on a terminal); throws on failure. */
+function smb(server, args, { capture = false } = {}) {
+  console.log(`$ smb ${args.join(" ")}`);
+  const env = {
+    ...process.env,
+    SMB_USER: server.username,
+    SMB_PASSWORD: server.password,
+    SMB_DOMAIN: server.domain,
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SMB, ...args], {
+      env,
+      stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"],
+    });
+    let out = "";
+    child.stdout?.on("data", (d) => {
+      out += d;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`smb ${args[0]} exited with code ${code}`)),
+    );
+  });
+}
+
+async function sha256(path) {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk);
+  return h.digest("hex");
+}
+
+/** The demo itself: list the shares, upload, list, download and compare, copy on the server, info. */
 async function runDemo(server) {
   const local = await mkdtemp(join(tmpdir(), "smbjs-demo-"));
+  const port = ["--port", String(server.port)];
+  const base = `//${server.host}/share/smb-demo`;
   try {
-    const auth = join(local, "auth");
-    await writeFile(
-      auth,
-      `username = ${server.username}\npassword = ${server.password}\ndomain = ${server.domain}\n`,
-      { mode: 0o600 },
-    );
-    const smbclient = async (args) =>
-      (await exec("smbclient", ["-s", "/dev/null", "-A", auth, ...args])).stdout;
+    step(`a ${SIZE / 1024 / 1024} MiB file of random bytes to send`);
+    const file = join(local, "demo.bin");
+    const chunk = 4 * 1024 * 1024;
+    const { randomBytes } = await import("node:crypto");
+    const parts = [];
+    for (let i = 0; i < SIZE / chunk; i++) parts.push(randomBytes(chunk));
+    await writeFile(file, parts);
+    const want = await sha256(file);
+    console.log(`  sha256 ${want}`);
 
-    step(`list the shares on ${server.host}:${server.port}`);
-    const list = await smbclient(["-L", server.host, "-p", String(server.port), "-g"]);
-    for (const line of list.split("\n").filter((l) => l.startsWith("Disk|")))
-      console.log(`  ${line.split("|")[1]}`);
+    step(`the shares of ${server.host}:${server.port} (srvsvc over IPC$)`);
+    await smb(server, ["shares", ...port, `//${server.host}`]);
 
-    const text = `hello from the smb-js demo, ${new Date().toISOString()}\n`;
-    await writeFile(join(local, "hello.txt"), text);
-    const share = `//${server.host}/share`;
-    const port = ["-p", String(server.port)];
-    step(`put hello.txt (${text.length} bytes) on ${share}`);
-    await smbclient([share, ...port, "-c", `lcd ${local}; put hello.txt demo-hello.txt`]);
-    step(`list ${share}`);
-    const entries = (await smbclient([share, ...port, "-c", "ls"])).split("\n");
-    for (const line of entries.filter((l) => l.trim() && !l.includes("blocks of size"))) console.log(line);
-    step("get it back and compare");
-    await smbclient([share, ...port, "-c", `lcd ${local}; get demo-hello.txt back.txt`]);
-    const same = (await readFile(join(local, "back.txt"), "utf8")) === text;
-    console.log(`  ${same ? "identical" : "DIFFERENT"}`);
-    if (!same) throw new Error("the file came back different");
+    step("upload (pipelined WRITEs; a progress bar on a terminal)");
+    await smb(server, ["mkdir", "-p", ...port, base]);
+    await smb(server, ["put", ...port, file, `${base}/demo.bin`]);
+
+    step("list");
+    await smb(server, ["ls", "-l", ...port, base]);
+
+    step("download it back (pipelined READs) and compare");
+    const back = join(local, "back.bin");
+    await smb(server, ["get", ...port, `${base}/demo.bin`, back]);
+    const got = await sha256(back);
+    console.log(`  ${got === want ? "identical" : "DIFFERENT"}`);
+    if (got !== want) throw new Error("the file came back different");
+
+    step("copy on the server (server-side copy: the bytes never leave smbd)");
+    await smb(server, ["cp", ...port, `${base}/demo.bin`, `${base}/copy.bin`]);
+    const copied = join(server.shares.share.path, "smb-demo", "copy.bin");
+    const same = existsSync(copied) && (await sha256(copied)) === want;
+    console.log(`  the copy on the server's disk is ${same ? "identical" : "DIFFERENT"}`);
+    if (!same) throw new Error("the server-side copy differs");
+    await smb(server, ["ls", "-l", ...port, base]);
+
+    step("what the connection negotiated");
+    await smb(server, ["info", ...port, `//${server.host}`]);
+
+    step("clean up");
+    await smb(server, ["rm", "-r", ...port, base]);
   } finally {
     await rm(local, { recursive: true, force: true });
   }
@@ -51,6 +100,10 @@ function step(text) {
   console.log(`\n> ${text}`);
 }
 
+if (!existsSync(SMB)) {
+  console.error(`${SMB} is missing: build first (pnpm build, or bash tools/demo.sh which does)`);
+  process.exit(1);
+}
 ensureSambaInstalled();
 step("start a private Samba on 127.0.0.1");
 const t0 = Date.now();
@@ -58,10 +111,15 @@ const server = await startSamba({ signedCompanion: false });
 console.log(
   `  smbd pid ${server.pid}, port ${server.port}, up in ${Date.now() - t0} ms, files in ${server.dir}`,
 );
+let failed = false;
 try {
   await runDemo(server);
+} catch (err) {
+  failed = true;
+  console.error(`\ndemo failed: ${err.message}`);
 } finally {
   step("stop Samba");
   await server.stop();
 }
-console.log("\ndemo finished");
+console.log(failed ? "" : "\ndemo finished");
+process.exitCode = failed ? 1 : 0;

@@ -76,7 +76,7 @@ export class Progress {
     const elapsed = (t - this.start) / 1000;
     const rate = final ? (elapsed > 0 ? this.done / elapsed : 0) : this.rate();
     const parts: string[] = [];
-    const cols = Math.max(40, this.sink.columns ?? 80);
+    const cols = Math.max(40, this.sink.columns || 80);
     if (this.total !== undefined && this.total > 0) {
       const pct = Math.min(100, (this.done / this.total) * 100);
       const eta = rate > 0 ? (this.total - this.done) / rate : Number.NaN;

@@ -1,61 +1,11 @@
 /**
- * The remote operations the commands need beyond SmbClient's fs-style methods: streamed reads and
- * writes with pipelined READ/WRITE (bounded memory: window x chunk), share enumeration, change
- * notification, and the session details `smb info` shows. Each runs through the client's core (pool,
- * credentials, DFS resolution, fs-style errors).
+ * The remote operations the commands build on: streamed reads and writes (SmbClient's read/write
+ * streams: pipelined READ/WRITE, memory bounded by window x chunk whatever the file size), share
+ * enumeration and change notification through SmbClient, and the session details `smb info` shows
+ * (the low-level Session/Tree/Connection of the pooled IPC$ tree).
  */
-import {
-  type FileNotifyInformationValue,
-  AccessMask,
-  CompletionFilter,
-  CreateDisposition,
-  CreateOptions,
-  FileAccessRights,
-} from "smb-structures";
-import {
-  listSharesOnSession,
-  type Open,
-  pipelinedRead,
-  pipelinedWriteFrom,
-  type Session,
-  type ShareInfo,
-  type SmbClient,
-  type Target,
-  type Tree,
-} from "smb-client";
-
-const READ_ACCESS =
-  FileAccessRights.FILE_READ_DATA |
-  FileAccessRights.FILE_READ_ATTRIBUTES |
-  FileAccessRights.FILE_READ_EA |
-  AccessMask.READ_CONTROL |
-  AccessMask.SYNCHRONIZE;
-const WRITE_ACCESS =
-  FileAccessRights.FILE_WRITE_DATA |
-  FileAccessRights.FILE_APPEND_DATA |
-  FileAccessRights.FILE_WRITE_ATTRIBUTES |
-  FileAccessRights.FILE_WRITE_EA |
-  FileAccessRights.FILE_READ_ATTRIBUTES |
-  AccessMask.SYNCHRONIZE;
-const LIST_ACCESS =
-  FileAccessRights.FILE_READ_DATA | FileAccessRights.FILE_READ_ATTRIBUTES | AccessMask.SYNCHRONIZE;
-
-function run<T>(client: SmbClient, path: string, syscall: string, fn: (t: Target) => Promise<T>): Promise<T> {
-  return client.core.run(path, {}, syscall, fn);
-}
-
-async function openAt(t: Target, desiredAccess: number, disposition: number, createOptions: number) {
-  const { name, dfs } = t.name();
-  return t.tree.create(name, { desiredAccess, disposition, createOptions, dfs, signal: t.signal });
-}
-
-async function withOpen<T>(open: Open, fn: (o: Open) => Promise<T>): Promise<T> {
-  try {
-    return await fn(open);
-  } finally {
-    await open.close().catch(() => {});
-  }
-}
+import { pipeline } from "node:stream/promises";
+import type { Session, ShareInfo, SmbClient, Tree, WatchEvent } from "smb-client";
 
 export interface ReadCallbacks {
   /** Called once the file is open, with its size. */
@@ -64,84 +14,68 @@ export interface ReadCallbacks {
   onData(chunk: Buffer, offset: number): void | Promise<void>;
 }
 
-/** Streams a remote file through `cb` with pipelined READs; resolves with the bytes read. */
-export function readRemote(client: SmbClient, path: string, cb: ReadCallbacks, signal?: AbortSignal) {
-  return run(client, path, "open", async (t) => {
-    const open = await openAt(t, READ_ACCESS, CreateDisposition.OPEN, CreateOptions.NON_DIRECTORY_FILE);
-    return withOpen(open, async (o) => {
-      const size = Number(o.info.endOfFile);
-      await cb.onOpen?.(size);
-      if (size === 0) return 0;
-      return pipelinedRead(o, 0, size, cb.onData, { ...t.transfer(), signal: signal ?? t.signal });
-    });
-  });
+/** Streams a remote file through `cb` (several READs in flight); resolves with the bytes read. */
+export async function readRemote(
+  client: SmbClient,
+  path: string,
+  cb: ReadCallbacks,
+  signal?: AbortSignal,
+): Promise<number> {
+  const fh = await client.open(path, "r", signal ? { signal } : {});
+  try {
+    await cb.onOpen?.(Number(fh.open.info.endOfFile));
+    const rs = fh.createReadStream(signal ? { signal } : {});
+    let offset = 0;
+    for await (const chunk of rs as AsyncIterable<Buffer>) {
+      await cb.onData(chunk, offset);
+      offset += chunk.length;
+    }
+    return offset;
+  } finally {
+    await fh.close().catch(() => {});
+  }
 }
 
 /**
- * Writes a stream of buffers to a remote file (created or truncated) with pipelined WRITEs; the source
- * is pulled only while the window has room. Resolves with the bytes written.
+ * Writes a stream of buffers to a remote file (created or truncated; several WRITEs in flight, the
+ * source pulled only while there is room). Resolves with the bytes written.
  */
-export function writeRemote(
+export async function writeRemote(
   client: SmbClient,
   path: string,
   source: AsyncIterable<Uint8Array>,
   opts: { exclusive?: boolean; signal?: AbortSignal } = {},
-) {
-  return run(client, path, "open", async (t) => {
-    const disposition = opts.exclusive ? CreateDisposition.CREATE : CreateDisposition.OVERWRITE_IF;
-    const open = await openAt(t, WRITE_ACCESS, disposition, CreateOptions.NON_DIRECTORY_FILE);
-    return withOpen(open, (o) =>
-      pipelinedWriteFrom(o, source, 0, { ...t.transfer(), signal: opts.signal ?? t.signal }),
-    );
+): Promise<number> {
+  const ws = client.createWriteStream(path, {
+    flags: opts.exclusive ? "wx" : "w",
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
+  await pipeline(source, ws);
+  return ws.bytesWritten;
 }
 
 /** Share enumeration over srvsvc (NetrShareEnum level 1) on the server's IPC$. */
-export function listShares(client: SmbClient, ipcPath: string, signal?: AbortSignal): Promise<ShareInfo[]> {
-  return run(client, ipcPath, "listShares", (t) =>
-    listSharesOnSession(t.tree.session, { signal: signal ?? t.signal }),
-  );
+export function listShares(client: SmbClient, server: string, signal?: AbortSignal): Promise<ShareInfo[]> {
+  return client.listShares(server, signal ? { signal } : {});
 }
-
-export interface WatchEvent {
-  action: number;
-  name: string;
-}
-
-/** All FILE_NOTIFY_CHANGE_* bits a client usually wants (names, attributes, size, times, security). */
-export const WATCH_FILTER =
-  CompletionFilter.FILE_NAME |
-  CompletionFilter.DIR_NAME |
-  CompletionFilter.ATTRIBUTES |
-  CompletionFilter.SIZE |
-  CompletionFilter.LAST_WRITE |
-  CompletionFilter.CREATION |
-  CompletionFilter.SECURITY;
 
 /**
- * CHANGE_NOTIFY in a loop on a directory; calls `onEvents` with each batch (an empty batch: the server's
- * buffer overflowed, re-read the directory). Resolves when `signal` aborts.
+ * Change notifications of a directory until `signal` aborts: `onEvent` for each change (action
+ * "overflow" with a null filename: too many changes, re-read the directory).
  */
-export function watchRemote(
+export async function watchRemote(
   client: SmbClient,
   path: string,
   opts: { recursive: boolean; signal: AbortSignal },
-  onEvents: (events: FileNotifyInformationValue[]) => void | Promise<void>,
-  onReady?: () => void,
+  onEvent: (e: WatchEvent) => void | Promise<void>,
 ): Promise<void> {
-  return run(client, path, "watch", async (t) => {
-    const open = await openAt(t, LIST_ACCESS, CreateDisposition.OPEN, CreateOptions.DIRECTORY_FILE);
-    return withOpen(open, async (o) => {
-      onReady?.();
-      for await (const batch of o.watch({
-        filter: WATCH_FILTER,
-        recursive: opts.recursive,
-        signal: opts.signal,
-      })) {
-        await onEvents(batch);
-      }
-    });
-  });
+  try {
+    for await (const e of client.watch(path, { recursive: opts.recursive, signal: opts.signal }))
+      await onEvent(e);
+  } catch (err) {
+    if (opts.signal.aborted) return;
+    throw err;
+  }
 }
 
 /** Runs `fn` with the authenticated session and tree of a server's IPC$ (for `smb info`). */
@@ -150,5 +84,5 @@ export function withSession<T>(
   ipcPath: string,
   fn: (session: Session, tree: Tree) => Promise<T>,
 ): Promise<T> {
-  return run(client, ipcPath, "connect", (t) => fn(t.tree.session, t.tree));
+  return client.core.run(ipcPath, {}, "connect", (t) => fn(t.tree.session, t.tree));
 }

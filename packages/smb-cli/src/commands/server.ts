@@ -1,8 +1,6 @@
 /** shares, info and watch. */
 import { Connection, type NegotiatedState, type Session, type ShareInfo, type Tree } from "smb-client";
 import {
-  FileAction,
-  formatEnum,
   formatFlags,
   GlobalCapabilities,
   SecurityMode,
@@ -231,22 +229,6 @@ export async function infoCmd(run: Run, server: string, o: { json?: boolean }): 
 
 // -- watch ----------------------------------------------------------------------------------------
 
-const ACTION_NAMES: Record<number, string> = {
-  [FileAction.ADDED]: "added",
-  [FileAction.REMOVED]: "removed",
-  [FileAction.MODIFIED]: "modified",
-  [FileAction.RENAMED_OLD_NAME]: "renamed-from",
-  [FileAction.RENAMED_NEW_NAME]: "renamed-to",
-  [FileAction.ADDED_STREAM]: "stream-added",
-  [FileAction.REMOVED_STREAM]: "stream-removed",
-  [FileAction.MODIFIED_STREAM]: "stream-modified",
-  [FileAction.REMOVED_BY_DELETE]: "removed",
-};
-
-export function actionName(a: number): string {
-  return ACTION_NAMES[a] ?? formatEnum(a, FileAction).toLowerCase();
-}
-
 export interface WatchJson {
   time: string;
   action: string;
@@ -271,29 +253,21 @@ export async function watchCmd(
     signal.addEventListener("abort", stop, { once: true });
     let seen = 0;
     try {
+      run.io.stderr.write(`watching ${displayPath(rp)}${ctx.io.stderr.isTTY ? " (Ctrl-C to stop)" : ""}\n`);
       await watchRemote(
         client,
         clientPath(rp),
         { recursive: !!o.recursive, signal: ac.signal },
-        async (events) => {
+        async (e) => {
           const time = new Date().toISOString();
-          const list = events.length
-            ? events.map((e) => ({ action: actionName(e.action), name: e.fileName.replace(/\\/g, "/") }))
-            : [{ action: "overflow", name: "" }];
-          for (const e of list) {
-            const path = displayPath(e.name ? joinRemote(rp, e.name) : rp);
-            if (o.json) await run.json({ time, action: e.action, name: e.name, path } satisfies WatchJson);
-            else
-              await run.out(
-                `${time}  ${e.action.padEnd(12)}  ${e.name || "(too many changes: re-read the directory)"}`,
-              );
-            if (o.count && ++seen >= o.count) ac.abort();
-          }
-        },
-        () => {
-          run.io.stderr.write(
-            `watching ${displayPath(rp)}${ctx.io.stderr.isTTY ? " (Ctrl-C to stop)" : ""}\n`,
-          );
+          const name = e.filename ?? "";
+          const path = displayPath(name ? joinRemote(rp, name) : rp);
+          if (o.json) await run.json({ time, action: e.action, name, path } satisfies WatchJson);
+          else
+            await run.out(
+              `${time}  ${e.action.padEnd(12)}  ${name || "(too many changes: re-read the directory)"}`,
+            );
+          if (o.count && ++seen >= o.count) ac.abort();
         },
       );
     } finally {

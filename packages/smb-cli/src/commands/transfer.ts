@@ -60,7 +60,7 @@ export async function downloadFile(
   src: RemotePath,
   local: string,
 ): Promise<void> {
-  const label = local === "-" ? nameOf(src) : local;
+  const label = nameOf(src);
   if (local === "-") {
     await readRemote(
       client,
@@ -120,7 +120,7 @@ export async function uploadFile(run: Run, client: SmbClient, local: string, dst
   const st = await stat(local);
   const fh = await open(local, "r");
   try {
-    run.progress.begin(displayPath(dst), st.size);
+    run.progress.begin(basename(local), st.size);
     const stream = fh.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false });
     await writeRemote(client, clientPath(dst), tap(stream, run), { signal: run.signal });
   } finally {
@@ -129,78 +129,16 @@ export async function uploadFile(run: Run, client: SmbClient, local: string, dst
   run.progress.finish();
 }
 
-/** Copies a remote file to another remote path: server-side when the client offers it, else streamed. */
+/**
+ * Copies a remote file to another remote path: server-side (FSCTL_SRV_COPYCHUNK_WRITE) when both are on
+ * one server, else streamed through this machine by the client.
+ */
 export async function copyRemoteFile(run: Run, client: SmbClient, src: RemotePath, dst: RemotePath) {
-  const c = client as SmbClient & {
-    copyFile?: (a: string, b: string, mode?: number) => Promise<void>;
-  };
-  if (typeof c.copyFile === "function") {
-    const size = (await remoteStat(client, src))?.size;
-    run.progress.begin(displayPath(dst), size);
-    await c.copyFile(clientPath(src), clientPath(dst));
-    if (size) run.progress.add(size);
-    run.progress.finish();
-    return;
-  }
-  // No server-side copy in this client: stream through (bounded: one chunk queued at a time).
-  const queue = new AsyncQueue<Buffer>(4);
-  let total: number | undefined;
-  const reading = readRemote(client, clientPath(src), {
-    onOpen: (size) => {
-      total = size;
-      run.progress.begin(displayPath(dst), size);
-    },
-    onData: (chunk) => queue.push(Buffer.from(chunk)),
-  }).then(
-    () => queue.end(),
-    (err) => {
-      queue.fail(err);
-      throw err;
-    },
-  );
-  const writing = writeRemote(client, clientPath(dst), tap(queue, run), { signal: run.signal });
-  await Promise.all([reading, writing]);
-  void total;
+  const size = (await remoteStat(client, src))?.size;
+  run.progress.begin(nameOf(dst), size);
+  await client.copyFile(clientPath(src), clientPath(dst), 0, run.signal ? { signal: run.signal } : {});
+  if (size) run.progress.add(size);
   run.progress.finish();
-}
-
-/** A bounded async queue: push waits while `limit` items are waiting. */
-class AsyncQueue<T> implements AsyncIterable<T> {
-  private items: T[] = [];
-  private done = false;
-  private error: unknown;
-  private wakeConsumer: (() => void) | undefined;
-  private wakeProducer: (() => void) | undefined;
-  constructor(private readonly limit: number) {}
-  async push(v: T): Promise<void> {
-    while (this.items.length >= this.limit && !this.done)
-      await new Promise<void>((r) => (this.wakeProducer = r));
-    this.items.push(v);
-    this.wakeConsumer?.();
-  }
-  end(): void {
-    this.done = true;
-    this.wakeConsumer?.();
-  }
-  fail(err: unknown): void {
-    this.error = err;
-    this.end();
-  }
-  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    for (;;) {
-      if (this.items.length) {
-        const v = this.items.shift()!;
-        this.wakeProducer?.();
-        yield v;
-        continue;
-      }
-      if (this.done) {
-        if (this.error !== undefined) throw this.error;
-        return;
-      }
-      await new Promise<void>((r) => (this.wakeConsumer = r));
-    }
-  }
 }
 
 // -- trees --------------------------------------------------------------------------------------
