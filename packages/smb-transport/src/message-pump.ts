@@ -18,6 +18,7 @@ import {
   ProtocolId,
   Smb2Header,
   type Smb2HeaderValue,
+  TRANSFORM_HEADER_SIZE,
   TransformHeader,
   UNSOLICITED_MESSAGE_ID,
 } from "smb-structures";
@@ -505,16 +506,18 @@ export class MessagePump {
           );
         }
         let plain: Buffer;
-        const out = this.pool.acquire(th.originalMessageSize);
+        // An output buffer only for a consistent size (the cipher rejects the others).
+        const size = th.originalMessageSize;
+        const out = size === message.length - TRANSFORM_HEADER_SIZE ? this.pool.acquire(size) : undefined;
         try {
           plain = security.cipher.decrypt(message, out);
         } catch (err) {
-          recycleBuffer(out);
+          if (out) recycleBuffer(out);
           throw new SecurityCheckError(`decryption failed: ${(err as Error).message}`, "ERR_SMB_DECRYPT");
         }
         // The ciphertext frame is ours alone and no longer needed (unless decrypted in place).
         if (plain.buffer !== message.buffer) recycleBuffer(message);
-        if (plain.buffer !== out.buffer) recycleBuffer(out);
+        if (out && plain.buffer !== out.buffer) recycleBuffer(out);
         this.dispatchCompound(plain, true, th.sessionId);
       } else if (proto === ProtocolId.SMB2) {
         this.dispatchCompound(message, false, undefined);

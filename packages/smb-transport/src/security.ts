@@ -12,8 +12,12 @@ export interface MessageSigner {
 export interface MessageCipher {
   /** [transform header, ciphertext...] for the plaintext message segments. */
   encrypt(plain: readonly Uint8Array[], sessionId: bigint): Buffer[];
-  /** Plaintext of a transform-wrapped message; throws on a bad tag. */
-  decrypt(message: Uint8Array): Buffer;
+  /**
+   * Plaintext of a transform-wrapped message; throws on a bad tag. When `output` (exactly
+   * OriginalMessageSize bytes) is given, the plaintext may be written into it and returned as a view of
+   * it; implementations may also ignore it and return a buffer of their own.
+   */
+  decrypt(message: Uint8Array, output?: Buffer): Buffer;
 }
 
 /** Per-session security state registered with the pump by the session layer. */

@@ -1,5 +1,13 @@
-/** Direct TCP transport (MS-SMB2 2.1), port 445 by default. */
+/**
+ * Direct TCP transport (MS-SMB2 2.1), port 445 by default.
+ *
+ * Receiving: the socket reads straight into memory the FrameReader picks (`onread`), so a large
+ * message's payload lands in its final buffer without an intermediate copy, and those buffers come from
+ * a per-connection pool (recycled by whoever consumes the message, see `recycleBuffer`).
+ * Sending: a message's segments (header, payload views) go out in one corked writev, never copied.
+ */
 import { type Socket, connect as netConnect } from "node:net";
+import { BufferPool } from "./buffer-pool.js";
 import { ConnectionClosedError, RequestAbortedError, SmbTransportError } from "./errors.js";
 import { FrameReader, frameHeader } from "./frame-reader.js";
 import type { Transport, TransportHandlers } from "./transport.js";
@@ -23,6 +31,8 @@ export class TcpTransport implements Transport {
   private maxMessage = 16 * 1024 * 1024;
   private readonly connectTimeoutMs: number;
   private readonly keepAliveMs: number;
+  /** Receive buffers of large frames, reused once their consumer recycles them. */
+  readonly pool = new BufferPool();
 
   constructor(opts: TcpTransportOptions) {
     this.host = opts.host;
@@ -42,8 +52,27 @@ export class TcpTransport implements Transport {
   connect(handlers: TransportHandlers, signal?: AbortSignal): Promise<void> {
     if (this.socket) return Promise.reject(new SmbTransportError("transport already used", "ERR_SMB_STATE"));
     this.handlers = handlers;
+    const reader = new FrameReader((m) => this.handlers!.onMessage(m), this.maxMessage, this.pool);
+    this.reader = reader;
     return new Promise((resolve, reject) => {
-      const socket = netConnect({ host: this.host, port: this.port, noDelay: true });
+      const socket = netConnect({
+        host: this.host,
+        port: this.port,
+        noDelay: true,
+        onread: {
+          buffer: () => reader.readBuffer(),
+          callback: (n: number, buf: Uint8Array) => {
+            if (this.closed) return false;
+            try {
+              reader.onRead(n, buf as Buffer);
+            } catch (err) {
+              this.shutdown(err as Error);
+              return false;
+            }
+            return true;
+          },
+        },
+      });
       this.socket = socket;
       let settled = false;
       const fail = (err: Error) => {
@@ -95,15 +124,7 @@ export class TcpTransport implements Transport {
   }
 
   private attach(socket: Socket): void {
-    const reader = new FrameReader((m) => this.handlers!.onMessage(m), this.maxMessage);
-    this.reader = reader;
-    socket.on("data", (chunk: Buffer) => {
-      try {
-        reader.push(chunk);
-      } catch (err) {
-        this.shutdown(err as Error);
-      }
-    });
+    const reader = this.reader!;
     socket.on("error", (err) => this.shutdown(new ConnectionClosedError(err.message, { cause: err })));
     socket.on("close", () => {
       const partial = reader.partialBytes;
@@ -119,6 +140,7 @@ export class TcpTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.socket?.destroy();
+    this.pool.clear();
     this.handlers?.onClose(error);
   }
 
