@@ -55,6 +55,12 @@ const SPECS: Record<CipherAlgorithm, CipherSpec> = {
 };
 
 const TAG_SIZE = 16;
+/**
+ * GCM streams: large buffers go through OpenSSL in slices of this size. Each update() returns a fresh
+ * output buffer; at 64 KiB those come from malloc's free lists, whereas one output of a megabyte or more
+ * is a fresh mmap (page faults on every 4 KiB, kernel zeroing) and external memory that provokes GCs.
+ */
+const SLICE = 64 * 1024;
 const MAX_MESSAGE_SIZE = 0xffffffff; // OriginalMessageSize is 32-bit
 
 /** Options of {@link MessageCipher}; meant for known-answer tests and for splitting one key's nonces. */
@@ -147,7 +153,14 @@ export class MessageCipher {
         authTagLength: TAG_SIZE,
       });
       cipher.setAAD(aad);
-      for (const seg of plainSegments) if (seg.length > 0) out.push(cipher.update(seg));
+      for (const seg of plainSegments) {
+        const n = seg.length;
+        if (n <= SLICE) {
+          if (n > 0) out.push(cipher.update(seg));
+          continue;
+        }
+        for (let o = 0; o < n; o += SLICE) out.push(cipher.update(seg.subarray(o, Math.min(n, o + SLICE))));
+      }
       cipher.final();
       cipher.getAuthTag().copy(header, TransformField.signature.offset);
     }
@@ -160,8 +173,12 @@ export class MessageCipher {
    * Flags, an OriginalMessageSize that differs from the ciphertext length, or fails authentication
    * (wrong key, or any tampered byte of the header's Nonce..SessionId, the ciphertext or the Signature).
    * Checking that SessionId belongs to this key is the caller's job.
+   *
+   * `output`, when given, must be exactly OriginalMessageSize bytes: GCM then writes the plaintext into
+   * it (in slices, no large allocation) and returns it; CCM, which OpenSSL only does in one call, returns
+   * a buffer of its own. On failure `output` holds garbage.
    */
-  decrypt(message: Uint8Array): Buffer {
+  decrypt(message: Uint8Array, output?: Buffer): Buffer {
     const spec = this.#spec;
     if (message.length < TRANSFORM_HEADER_SIZE) {
       throw new DecryptionError("truncated", `transformed message of ${message.length} bytes is truncated`);
@@ -208,7 +225,15 @@ export class MessageCipher {
         });
         d.setAuthTag(tag);
         d.setAAD(aad);
-        plain = d.update(ciphertext);
+        if (output !== undefined && output.length === size) {
+          for (let o = 0; o < size; o += SLICE) {
+            const part = d.update(ciphertext.subarray(o, Math.min(size, o + SLICE)));
+            output.set(part, o);
+          }
+          plain = output;
+        } else {
+          plain = d.update(ciphertext);
+        }
         d.final();
       }
       return plain;
@@ -277,8 +302,8 @@ export class SessionCipher {
   }
 
   /** See {@link MessageCipher.decrypt}. */
-  decrypt(message: Uint8Array): Buffer {
-    return this.#inbound.decrypt(message);
+  decrypt(message: Uint8Array, output?: Buffer): Buffer {
+    return this.#inbound.decrypt(message, output);
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
