@@ -30,6 +30,16 @@ export interface FileWriteResult<T> {
   buffer: T;
 }
 
+export interface ReadOptions<T extends NodeJS.ArrayBufferView> {
+  /** Default: a new 16 KiB Buffer. */
+  buffer?: T;
+  offset?: number;
+  length?: number;
+  /** null or undefined: the handle's position (which then advances). */
+  position?: number | bigint | null;
+  signal?: AbortSignal;
+}
+
 export interface LockOptions {
   /** Exclusive (default) or shared lock. */
   exclusive?: boolean;
@@ -71,16 +81,15 @@ export class SmbFileHandle {
   }
 
   /** Reads into `buffer` at `offset` up to `length` bytes from `position` (null: the handle's position). */
-  async read<T extends NodeJS.ArrayBufferView = Buffer>(
-    buffer?:
-      | T
-      | {
-          buffer?: T;
-          offset?: number;
-          length?: number;
-          position?: number | bigint | null;
-          signal?: AbortSignal;
-        },
+  read<T extends NodeJS.ArrayBufferView>(
+    buffer: T,
+    offset?: number | null,
+    length?: number | null,
+    position?: number | bigint | null,
+  ): Promise<FileReadResult<T>>;
+  read<T extends NodeJS.ArrayBufferView = Buffer>(opts?: ReadOptions<T>): Promise<FileReadResult<T>>;
+  async read<T extends NodeJS.ArrayBufferView>(
+    buffer?: T | ReadOptions<T>,
     offset?: number | null,
     length?: number | null,
     position?: number | bigint | null,

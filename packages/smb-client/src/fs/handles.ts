@@ -28,6 +28,7 @@ import type { RequestOptions, SmbResponse } from "smb-transport";
 import { checkStatus } from "../connection.js";
 import { Open, type CreateOptions, type OpenInfo, type QueryInfoOptions } from "../open.js";
 import type { Target } from "./core.js";
+import { raceSignal } from "./pool.js";
 
 export const Access = {
   /** READ_ATTRIBUTES | SYNCHRONIZE: enough for stat. */
@@ -52,10 +53,27 @@ export const RW = Access.READ | Access.WRITE;
 
 export { CreateDisposition, CreateOptionBits };
 
-/** CREATE on the target (DFS name form when the share is a DFS share). */
-export function openAt(t: Target, sharePath: string, o: CreateOptions = {}): Promise<Open> {
+/**
+ * CREATE on the target (DFS name form when the share is a DFS share). An abort does not cancel the
+ * CREATE on the wire (the server would still open the file and the handle would leak): the caller gets
+ * the AbortError at once and the handle is closed when the reply comes.
+ */
+export async function openAt(t: Target, sharePath: string, o: CreateOptions = {}): Promise<Open> {
   const { name, dfs } = t.name(sharePath);
-  return t.tree.create(name, { ...o, dfs, signal: o.signal ?? t.signal });
+  const signal = o.signal ?? t.signal;
+  const p = t.tree.create(name, { ...o, dfs, signal: undefined });
+  if (!signal) return p;
+  try {
+    return await raceSignal(p, signal);
+  } catch (err) {
+    if (signal.aborted) {
+      p.then(
+        (open) => open.close().catch(() => {}),
+        () => {},
+      );
+    }
+    throw err;
+  }
 }
 
 /** A middle request of a related compound (it operates on RELATED_FILE_ID). */

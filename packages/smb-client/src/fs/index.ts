@@ -12,7 +12,7 @@ export { SmbDir } from "./dir.js";
 export type { DirEntryInfo } from "./dirent.js";
 export { SmbDirent } from "./dirent.js";
 export type { FsErrorInfo } from "./errors.js";
-export type { FileReadResult, FileWriteResult, LockOptions } from "./file-handle.js";
+export type { FileReadResult, FileWriteResult, LockOptions, ReadOptions } from "./file-handle.js";
 export { SmbFileHandle } from "./file-handle.js";
 export { fsCodeOf } from "./errors.js";
 export type { StatOptions, TimeLike } from "./meta.js";
