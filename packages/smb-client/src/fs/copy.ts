@@ -339,7 +339,11 @@ function remoteSide(core: ClientCore, opts: CallOptions): Side {
       }
     },
     async list(p) {
-      const ents = (await readdir(core, p, { ...opts, withFileTypes: true })) as SmbDirent[];
+      const ents = (await readdir(core, p, {
+        ...opts,
+        withFileTypes: true,
+        recursive: false,
+      })) as SmbDirent[];
       return ents.map((d) => ({ name: d.name, dir: d.isDirectory() }));
     },
     async mkdirp(p) {
