@@ -23,7 +23,7 @@ describe("copyFile and cp", () => {
     await smb.close();
   });
 
-  function copychunkCalls(spy: ReturnType<typeof vi.spyOn>) {
+  function copychunkCalls(spy: { mock: { calls: unknown[][] } }) {
     return spy.mock.calls.filter((c) => c[0] === FsctlCode.FSCTL_SRV_COPYCHUNK_WRITE).length;
   }
 
