@@ -21,12 +21,14 @@ export function parseServer(arg: string): RemotePath {
     const p = parseRemote(arg, { needShare: false });
     return { ...p, share: "IPC$", path: "" };
   }
-  const m = /^\[?([^\]/\\]+?)\]?(?::(\d+))?$/.exec(arg);
+  const v6 =
+    /^\[([0-9A-Fa-f:.]+)\](?::(\d+))?$/.exec(arg) ??
+    /^([0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)()$/.exec(arg);
+  const m = v6 ?? /^([A-Za-z0-9_.-]+)(?::(\d+))?$/.exec(arg);
   if (!m?.[1]) throw new UsageError(`not a server name: '${arg}'`);
-  const host = m[1];
-  // A bare IPv6 address has several colons: no port part then.
-  if (host.includes(":") || !m[2]) return { server: arg.replace(/^\[|\]$/g, ""), share: "IPC$", path: "" };
-  return { server: host, port: Number(m[2]), share: "IPC$", path: "" };
+  const out: RemotePath = { server: m[1], share: "IPC$", path: "" };
+  if (m[2]) out.port = Number(m[2]);
+  return out;
 }
 
 export interface ShareJson {
