@@ -185,7 +185,7 @@ describe("links and realpath", () => {
   it("symlink: a server that cannot create reparse points fails cleanly, leaving nothing behind", async () => {
     const e = await smb.symlink("target.txt", `${dir}/link`).catch((err) => err);
     if (e instanceof Error) {
-      expect(["ENOTSUP", "EACCES", "EINVAL", "EPERM"]).toContain((e as { code: string }).code);
+      expect(["ENOTSUP", "EACCES", "EINVAL", "EPERM"]).toContain((e as Error & { code: string }).code);
       expect(await smb.exists(`${dir}/link`)).toBe(false);
     } else {
       expect(await smb.readlink(`${dir}/link`)).toBe("target.txt");
