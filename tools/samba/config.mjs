@@ -40,7 +40,8 @@ export function createShares(dir, extra = {}, signed = true) {
     shares[name] = { path, "read only": "no", ...options };
   }
   const at = (share, ...rest) => join(shares[share].path, ...rest);
-  mkdirSync(at("share", "subdir"), { mode: 0o777 });
+  mkdirSync(at("share", "subdir"));
+  chmodSync(at("share", "subdir"), 0o777); // mkdir's mode is reduced by the umask
   writeFileSync(at("readonly", "hello.txt"), "hello from the read-only share\n");
   mkdirSync(at("dfsroot", "sub"), { mode: 0o777 });
   mkdirSync(at("dfsroot", "plain-dir"), { mode: 0o777 });
