@@ -69,6 +69,23 @@ describe("pool", () => {
     await c.close();
   });
 
+  it("re-creates a session or tree the server forgot (logged off, disconnected) and retries the call", async () => {
+    const c = client();
+    await c.readFile(file);
+    const tree = await c.core.tree({ server: samba.host, share: SHARE, port: samba.port }, {});
+    // Behind the pool's back: the server forgets the tree, then the session.
+    await tree.disconnect();
+    expect(await c.readFile(file, "utf8")).toBe("pooled");
+    const tree2 = await c.core.tree({ server: samba.host, share: SHARE, port: samba.port }, {});
+    expect(tree2).not.toBe(tree);
+    await tree2.session.logoff();
+    expect(await c.readFile(file, "utf8")).toBe("pooled");
+    const tree3 = await c.core.tree({ server: samba.host, share: SHARE, port: samba.port }, {});
+    expect(tree3.session).not.toBe(tree2.session);
+    expect(c.poolSize).toEqual({ connections: 1, sessions: 1, trees: 1 });
+    await c.close();
+  });
+
   it("does not keep the process alive with idle connections unless keepAlive", async () => {
     const sockets = () => process.getActiveResourcesInfo().filter((r) => r.startsWith("TCP")).length;
     const before = sockets();
