@@ -70,11 +70,24 @@ describe("credential choice", () => {
     );
   });
 
-  it("refuses to go without credentials unless anonymous is allowed; kerberos names what is missing", () => {
+  it("refuses to go without credentials unless anonymous is allowed", () => {
     expect(() => resolveAuth({ ...base, sources: [] })).toThrow(SmbClientError);
     expect(resolveAuth({ ...base, allowAnonymous: true, sources: [] }).anonymous).toBe(true);
-    const k = resolveAuth({ ...base, auth: "kerberos", sources: [{ username: "u" }] });
-    expect(() => k.factory()).toThrow(/kerberos/i);
+  });
+
+  it("builds SPNEGO over NTLM, over Kerberos and NTLM, or over Kerberos alone; one Kerberos factory per identity", () => {
+    const src = [{ username: "u", password: "p" }];
+    expect(resolveAuth({ ...base, sources: src }).factory().name).toBe("spnego(ntlm)");
+    expect(resolveAuth({ ...base, auth: "ntlm", sources: src }).factory().name).toBe("ntlm");
+    const cache = new Map();
+    const n = resolveAuth({ ...base, kerberos: {}, cache, sources: src });
+    expect(n.factory().name).toBe("spnego(kerberos,ntlm)");
+    const k = resolveAuth({ ...base, auth: "kerberos", kerberos: { spn: "cifs/x" }, cache, sources: src });
+    expect(k.factory().name).toBe("spnego(kerberos)");
+    expect(k.factory()).toBe(k.factory());
+    expect(k.key).not.toBe(n.key);
+    // The credential cache's default principal when no user is named.
+    expect(resolveAuth({ ...base, auth: "kerberos", sources: [] }).credentials.username).toBe("");
   });
 });
 

@@ -13,12 +13,13 @@ import {
   type AuthMechanismFactory,
   Credentials,
   credentialsFromEnv,
+  kerberos,
   negotiate,
   ntlm,
   parseUsername,
 } from "smb-auth";
 import { SmbClientError } from "../errors.js";
-import type { AuthProtocol, CredentialOptions } from "./types.js";
+import type { AuthProtocol, CredentialOptions, KerberosSettings } from "./types.js";
 
 export interface ResolvedAuth {
   /** Pool key of the identity (no secret in it). */
@@ -65,6 +66,10 @@ export interface AuthInput {
   allowAnonymous: boolean;
   useEnv: boolean;
   server: string;
+  /** Kerberos settings: used by "kerberos", and offered first by "negotiate" when given. */
+  kerberos?: KerberosSettings;
+  /** Factories by identity key, so Kerberos tickets are shared by every session of an identity. */
+  cache?: Map<string, AuthMechanismFactory>;
 }
 
 /** Picks the user and secret for a call (see the module comment). */
@@ -76,6 +81,24 @@ export function resolveAuth(input: AuthInput): ResolvedAuth {
   }
   const first = sources.find(hasUser);
   const auth = input.auth;
+  const make = (a: AuthProtocol, credentials: Credentials, key: string, anonymous: boolean): ResolvedAuth => {
+    const useKerberos = a === "kerberos" || (a === "negotiate" && input.kerberos !== undefined);
+    const fullKey = useKerberos ? `${key}\0krb${JSON.stringify(input.kerberos ?? {})}` : key;
+    return {
+      key: fullKey,
+      auth: a,
+      credentials,
+      anonymous,
+      factory: () => {
+        if (!useKerberos) return mechanismFactory(a, credentials);
+        const cached = input.cache?.get(fullKey);
+        if (cached) return cached;
+        const f = mechanismFactory(a, credentials, input.kerberos);
+        input.cache?.set(fullKey, f);
+        return f;
+      },
+    };
+  };
   if (!first) {
     if (auth === "kerberos") {
       // The default principal of the credential cache.
@@ -125,28 +148,24 @@ export function resolveAuth(input: AuthInput): ResolvedAuth {
   return make(auth, creds, key, false);
 }
 
-function make(auth: AuthProtocol, credentials: Credentials, key: string, anonymous: boolean): ResolvedAuth {
-  return {
-    key,
-    auth,
-    credentials,
-    anonymous,
-    factory: () => mechanismFactory(auth, credentials),
-  };
-}
-
-/** The smb-auth factory for a protocol. */
-export function mechanismFactory(auth: AuthProtocol, credentials: Credentials): AuthMechanismFactory {
+/**
+ * The smb-auth factory for a protocol: "ntlm" raw NTLM; "negotiate" SPNEGO over NTLM (and Kerberos
+ * first when Kerberos settings are given: SPNEGO leaves it out when it cannot get a ticket);
+ * "kerberos" SPNEGO over Kerberos only (a password, the NT hash, a keytab or the credential cache).
+ */
+export function mechanismFactory(
+  auth: AuthProtocol,
+  credentials: Credentials,
+  krb?: KerberosSettings,
+): AuthMechanismFactory {
+  const krbFactory = () => kerberos({ ...krb, ...(credentials.username !== "" ? { credentials } : {}) });
   switch (auth) {
     case "ntlm":
       return ntlm(credentials);
     case "negotiate":
-      return negotiate(credentials);
+      return krb !== undefined ? negotiate(credentials, { kerberos: krbFactory() }) : negotiate(credentials);
     case "kerberos":
-      throw new SmbClientError(
-        'auth: "kerberos" needs a Kerberos mechanism factory from smb-auth (a `kerberos()` export), which smb-auth does not provide yet; use "negotiate" or "ntlm"',
-        "ERR_SMB_KERBEROS_UNAVAILABLE",
-      );
+      return negotiate(credentials, { kerberos: krbFactory(), ntlm: false });
     default:
       throw new SmbClientError(`unknown auth protocol: ${String(auth)}`, "ERR_INVALID_ARG_VALUE");
   }

@@ -4,7 +4,8 @@
  * failover), one transparent retry when a pooled connection, session or tree turned out to be stale,
  * and fs-style errors (code, syscall, path).
  */
-import { randomGuid, NtStatus } from "smb-structures";
+import type { AuthMechanismFactory } from "smb-auth";
+import { NtStatus, randomGuid } from "smb-structures";
 import { SmbClientError, SmbError } from "../errors.js";
 import type { Session } from "../session.js";
 import { formatSmbPath, parseSmbPath, type SmbPath } from "../smb-path.js";
@@ -76,6 +77,8 @@ export function isSmbPath(p: unknown): boolean {
 export class ClientCore {
   readonly pool = new ConnectionPool();
   readonly registry = new Map<string, ServerSettings>();
+  /** Mechanism factories by identity (Kerberos tickets live in them). */
+  readonly factories = new Map<string, AuthMechanismFactory>();
   private readonly ownGuid: string;
 
   constructor(
@@ -151,6 +154,7 @@ export class ClientCore {
       credentialsFromEnv: pick("credentialsFromEnv"),
       ciphers: pick("ciphers"),
       signingAlgorithms: pick("signingAlgorithms"),
+      kerberos: pick("kerberos"),
     };
   }
 
@@ -173,6 +177,8 @@ export class ClientCore {
       allowAnonymous: !!st.allowAnonymous,
       useEnv: !!st.credentialsFromEnv,
       server,
+      kerberos: st.kerberos,
+      cache: this.factories,
     });
     const cspec: ConnectionSpec = {
       host: server,

@@ -39,6 +39,7 @@ export type {
   CallOptions,
   ConnectOptions,
   CredentialOptions,
+  KerberosSettings,
   SmbClientOptions,
 } from "./types.js";
 export type { WalkEntry, WalkOptions } from "./walk.js";

@@ -1,5 +1,5 @@
 /** Option types shared by the high-level API (SmbClient and the fs-style functions). */
-import type { Credentials } from "smb-auth";
+import type { Credentials, KerberosOptions } from "smb-auth";
 import type { CipherAlgorithm, SigningAlgorithm } from "smb-crypto";
 import type { DialectName } from "../options.js";
 import type { PathResolver } from "./resolver.js";
@@ -18,12 +18,22 @@ export interface CredentialOptions {
   credentials?: Credentials;
 }
 
+/**
+ * Kerberos settings (SPN override such as "cifs/fs1.example.com" when connecting by IP, ccache, keytab,
+ * realm, KDC, krb5.conf); the credentials come from the usual sources.
+ */
+export type KerberosSettings = Omit<KerberosOptions, "credentials">;
+
 /** How to reach and talk to a server; per client, per registered server or per call. */
 export interface ConnectOptions {
   /** TCP port (default 445); a port in an smb:// URL wins. */
   port?: number;
-  /** Default "negotiate". */
+  /**
+   * Default "negotiate" (SPNEGO: NTLM, with Kerberos offered first when `kerberos` settings are given);
+   * "ntlm" raw NTLM; "kerberos" Kerberos only (password, NT hash, keytab or credential cache).
+   */
   auth?: AuthProtocol;
+  kerberos?: KerberosSettings;
   /** Encrypt the whole session (SMB 3.x) even when the share does not require it. */
   encrypt?: boolean;
   /** Refuse unsigned sessions. */
