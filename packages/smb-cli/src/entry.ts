@@ -3,7 +3,7 @@
  * (SmbStats), and its stable JSON form (documented in the README; fields are only ever added).
  */
 import type { SmbDirent, SmbStats } from "smb-client";
-import { FileAttributes } from "smb-structures";
+import { FileAttributes, ReparseTag } from "smb-structures";
 import {
   attributeLetters,
   attributeNames,
@@ -58,16 +58,30 @@ function typeOf(isDir: boolean, isLink: boolean): EntryType {
   return isLink ? "symlink" : isDir ? "directory" : "file";
 }
 
+const SYMLINK_TAGS = new Set<number>([
+  ReparseTag.IO_REPARSE_TAG_SYMLINK,
+  ReparseTag.IO_REPARSE_TAG_MOUNT_POINT,
+  ReparseTag.IO_REPARSE_TAG_LX_SYMLINK,
+]);
+
+/** The fs-style mode SmbClient's Stats give (computed here: a Stats per entry costs 10k allocations). */
+function modeOf(attributes: number, reparseTag: number): { mode: number; type: EntryType } {
+  if (attributes & FileAttributes.REPARSE_POINT && SYMLINK_TAGS.has(reparseTag >>> 0))
+    return { mode: 0o120777, type: "symlink" };
+  if (attributes & FileAttributes.DIRECTORY) return { mode: 0o40755, type: "directory" };
+  return { mode: attributes & FileAttributes.READONLY ? 0o100444 : 0o100644, type: "file" };
+}
+
 export function entryFromDirent(d: SmbDirent, path: string): Entry {
-  const st = d.stat();
+  const { mode, type } = modeOf(d.attributes, d.reparseTag);
   return {
     name: d.name,
     path,
-    type: typeOf(d.isDirectory(), d.isSymbolicLink()),
+    type,
     size: d.size,
     allocationSize: d.allocationSize,
     attributes: d.attributes,
-    mode: st.mode,
+    mode,
     mtimeMs: d.mtimeMs,
     atimeMs: d.atimeMs,
     ctimeMs: d.ctimeMs,

@@ -41,11 +41,13 @@ export function formatDuration(seconds: number): string {
   return `${h > 0 ? `${h}:` : ""}${mm}:${String(sec).padStart(2, "0")}`;
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
 /** ls -l style time: "Nov 23 20:35" for this year's times, "Nov 23  2025" otherwise. */
 export function formatLsTime(ms: number, now = Date.now()): string {
   if (!ms) return "            ";
   const d = new Date(ms);
-  const mon = d.toLocaleString("en-US", { month: "short" });
+  const mon = MONTHS[d.getMonth()];
   const day = String(d.getDate()).padStart(2, " ");
   const recent = Math.abs(now - ms) < 183 * 24 * 3600 * 1000;
   if (recent) {
@@ -119,6 +121,8 @@ export function formatTable(rows: string[][], align: Align[] = [], sep = "  "): 
 
 /** Width of a string in terminal cells (wide CJK characters count 2; combining marks 0). */
 export function displayWidth(s: string): number {
+  // Printable ASCII is the fast path.
+  if (/^[\x20-\x7e]*$/.test(s)) return s.length;
   let w = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

@@ -7,6 +7,9 @@
 import { pipeline } from "node:stream/promises";
 import type { Session, ShareInfo, SmbClient, Tree, WatchEvent } from "smb-client";
 
+/** Bytes per local read and per WRITE of an upload (the client's default request size). */
+export const IO_CHUNK = 2 * 1024 * 1024;
+
 export interface ReadCallbacks {
   /** Called once the file is open, with its size. */
   onOpen?(size: number): void | Promise<void>;
@@ -48,6 +51,8 @@ export async function writeRemote(
 ): Promise<number> {
   const ws = client.createWriteStream(path, {
     flags: opts.exclusive ? "wx" : "w",
+    // Requests the size of the source's chunks: each chunk goes out as one WRITE, without copying.
+    chunkSize: IO_CHUNK,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   await pipeline(source, ws);

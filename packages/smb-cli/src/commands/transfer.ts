@@ -15,7 +15,7 @@ import {
   remoteParent,
   sameShare,
 } from "../paths.js";
-import { readRemote, writeRemote } from "../remote.js";
+import { IO_CHUNK, readRemote, writeRemote } from "../remote.js";
 import type { Run } from "../run.js";
 import { listDir } from "./ls.js";
 
@@ -121,7 +121,7 @@ export async function uploadFile(run: Run, client: SmbClient, local: string, dst
   const fh = await open(local, "r");
   try {
     run.progress.begin(basename(local), st.size);
-    const stream = fh.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false });
+    const stream = fh.createReadStream({ highWaterMark: IO_CHUNK, autoClose: false });
     await writeRemote(client, clientPath(dst), tap(stream, run), { signal: run.signal });
   } finally {
     await fh.close();
