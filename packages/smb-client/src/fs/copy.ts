@@ -243,7 +243,8 @@ export async function copyFile(
                 while (done < chunk.length)
                   done += (await fh.write(chunk, done, chunk.length - done, off + done)).bytesWritten;
               },
-              st.transfer(),
+              // The chunk is written out before onData settles: the receive buffers can be reused.
+              { ...st.transfer(), reuseBuffers: true },
             );
           } finally {
             await fh.close();

@@ -133,7 +133,7 @@ export class SmbFileHandle {
           (chunk, at) => {
             chunk.copy(view, off + (at - pos));
           },
-          this.transfer(signal),
+          { ...this.transfer(signal), reuseBuffers: true },
         );
       }
     } catch (err) {

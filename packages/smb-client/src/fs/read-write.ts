@@ -109,7 +109,8 @@ export async function readRest(t: Target, sharePath: string, size: number, first
       (chunk, off) => {
         chunk.copy(out, off);
       },
-      t.transfer(),
+      // Each chunk is copied out before onData returns: the receive buffers can be reused.
+      { ...t.transfer(), reuseBuffers: true },
     );
     return got + first.length < size ? out.subarray(0, got + first.length) : out;
   } finally {
