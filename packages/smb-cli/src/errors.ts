@@ -136,7 +136,8 @@ export function formatError(command: string, err: unknown, path?: string): strin
   const prefix = `smb${command ? ` ${command}` : ""}: ${where ? `${where}${dest}: ` : ""}`;
   const status = ntstatusOf(err);
   let text: string;
-  if (status) {
+  if (e.name === "AbortError") text = "interrupted";
+  else if (status) {
     const why = statusText(String(e.message ?? ""));
     text = why ? `${status} (${why})` : status;
   } else if (err instanceof Error) {

@@ -472,11 +472,7 @@ export class Shell {
       }
       await cmd.run(args, flags, run);
     } catch (err) {
-      if (ac.signal.aborted) {
-        run.progress.clear();
-        run.io.stderr.write("interrupted\n");
-        run.code = ExitCode.INTERRUPTED;
-      } else run.fail(err);
+      run.fail(err);
     } finally {
       this.current = undefined;
     }

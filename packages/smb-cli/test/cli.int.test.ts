@@ -379,6 +379,27 @@ describe("watch", () => {
     expect(e!.path).toBe(`${BASE}/w/${e!.name}`);
   });
 
+  it("-r reports changes in subdirectories with their relative names", async () => {
+    await ok(["mkdir", "-p", `${BASE}/wr/sub`]);
+    const child = spawnSmb(bin, ["--port", String(samba.port), "watch", "-r", "-n", "1", `${BASE}/wr`], {
+      env: ENV,
+    });
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.on("close", r));
+    const deadline = Date.now() + 20_000;
+    while (!err.includes("watching") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    let i = 0;
+    while (child.exitCode === null && Date.now() < deadline) {
+      await ok(["put", "-", `${BASE}/wr/sub/r${i++}`], { input: "x" });
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 300))]);
+    }
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/^\S+Z\s+added\s+sub\/r\d+\n$/);
+  });
+
   it("stops on SIGINT with exit 0", async () => {
     const child = spawnSmb(bin, ["--port", String(samba.port), "watch", `${BASE}`], { env: ENV });
     let err = "";
@@ -447,6 +468,10 @@ describe("info", () => {
       session: { user: samba.username, encrypted: false },
     });
     expect(j.serverGuid).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("accepts --timeout", async () => {
+    expect(JSON.parse(await ok(["--timeout", "5", "info", "--json", HOST])).dialect).toBe("3.1.1");
   });
 
   it("follows --max-protocol, --encrypt and --sign", async () => {

@@ -2,7 +2,16 @@
 // names, history (arrow keys and the history file), get/put with progress, mget, Ctrl-C, exit; and the
 // same shell reading commands from a pipe.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -118,6 +127,38 @@ describe.skipIf(!hasPython())("smb shell on a terminal", () => {
     );
     expect(again.error, plain(again.transcript)).toBeNull();
     expect(again.exitCode).toBe(0);
+  });
+
+  it.skipIf(samba.external)("Ctrl-C cancels a running transfer and keeps the shell", async () => {
+    // A sparse 4 GiB file on the server's disk: long enough to interrupt.
+    const big = join(samba.shares.share!.path, DIR, "huge.bin");
+    const fd = openSync(big, "w");
+    ftruncateSync(fd, 4 * 1024 ** 3);
+    closeSync(fd);
+    try {
+      const r = await ptySmb(
+        bin,
+        ["--port", String(samba.port), "shell", BASE],
+        [
+          { expect: prompt() },
+          { send: `get huge.bin ${join(tmp, "huge.part")}\r` },
+          { expect: "huge\\.bin .*\\d+%" },
+          { sleep: 0.3 },
+          { send: "\x03" },
+          { expect: "smb get: .*huge\\.bin: interrupted" },
+          { expect: prompt() },
+          { send: "pwd\r" },
+          { expect: `${DIR}\r?\n` },
+          { send: "exit\r" },
+        ],
+        { cwd: tmp, env: ENV },
+      );
+      expect(r.error, plain(r.transcript)).toBeNull();
+      expect(r.exitCode).toBe(0);
+    } finally {
+      rmSync(big, { force: true });
+      rmSync(join(tmp, "huge.part"), { force: true });
+    }
   });
 
   it("asks for the password without echo before the first prompt", async () => {
