@@ -39,7 +39,10 @@ export class Run {
     this.progress.clear();
     const c = exitCodeFor(err);
     if (this.code === ExitCode.OK) this.code = c;
-    this.io.stderr.write(`${this.ctx.redact(formatError(this.name, err, path))}\n`);
+    const hint = c === ExitCode.AUTH ? this.ctx.authHint : undefined;
+    this.io.stderr.write(
+      `${this.ctx.redact(formatError(this.name, err, path))}${hint ? ` (${hint})` : ""}\n`,
+    );
   }
 
   /** A warning line on stderr (no exit code change). */

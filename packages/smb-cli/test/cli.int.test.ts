@@ -549,6 +549,7 @@ describe("credentials", () => {
   it("SMB_PASSWORD is not sent for another user named with -U", async () => {
     const r = await smb(["-U", "someone-else", "-N", "ls", SHARE]);
     expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/STATUS_LOGON_FAILURE .*\(no password was given: .*\)\n$/);
   });
 
   it("the password never shows in ps or /proc/<pid>/cmdline", async () => {
