@@ -176,7 +176,8 @@ export class MessageCipher {
    *
    * `output`, when given, must be exactly OriginalMessageSize bytes: GCM then writes the plaintext into
    * it (in slices, no large allocation) and returns it; CCM, which OpenSSL only does in one call, returns
-   * a buffer of its own. On failure `output` holds garbage.
+   * a buffer of its own. `output` may be the ciphertext part of `message` itself (in place: each slice is
+   * written back only after OpenSSL consumed it). On failure `output` holds garbage.
    */
   decrypt(message: Uint8Array, output?: Buffer): Buffer {
     const spec = this.#spec;

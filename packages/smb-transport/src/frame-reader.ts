@@ -6,9 +6,12 @@
  * - `push(chunk)`: frames that lie inside the chunk are handed out as views (no copy); a frame that
  *   spans chunks is assembled once into a buffer of exactly its size.
  * - `readBuffer()` / `onRead(n, buf)` (net.Socket's `onread`): the socket reads into memory the reader
- *   chooses. While a large frame is incomplete that is the rest of the frame itself, so the kernel
- *   copies the payload straight to its final place; otherwise a reused scratch buffer, out of which
- *   small complete frames are copied (the scratch is overwritten by the next read).
+ *   chooses. While a large frame is incomplete (at least DIRECT_MIN bytes missing) that is the rest of
+ *   the frame itself, so the kernel copies the payload straight to its final place; otherwise a reused
+ *   scratch buffer, out of which complete frames are copied (the scratch is overwritten by the next
+ *   read). The scratch is large enough that one read brings several small or medium replies (64 KiB
+ *   READs on SMB 2.0.2): one syscall and one event-loop turn for all of them, and the requests they
+ *   trigger leave together too.
  *
  * Frame buffers come from a {@link BufferPool} when one is given: whoever ends up owning a frame may
  * recycle it (see `recycleBuffer`) so the next frame reuses the memory.
@@ -17,7 +20,9 @@ import type { BufferPool } from "./buffer-pool.js";
 import { ProtocolError } from "./errors.js";
 
 /** Size of the scratch buffer socket reads land in between large frames. */
-export const SCRATCH_SIZE = 64 * 1024;
+export const SCRATCH_SIZE = 256 * 1024;
+/** A frame missing at least this much is read into directly; a smaller rest goes through the scratch. */
+export const DIRECT_MIN = 128 * 1024;
 
 export class FrameReader {
   private readonly header = Buffer.alloc(4);
@@ -46,7 +51,7 @@ export class FrameReader {
    * of the frame being received, else the scratch buffer. Pass what was read to {@link onRead}.
    */
   readBuffer(): Buffer {
-    if (this.frame) {
+    if (this.frame && this.frame.length - this.frameFill >= DIRECT_MIN) {
       this.direct = this.frame.subarray(this.frameFill);
       return this.direct;
     }
@@ -108,7 +113,7 @@ export class FrameReader {
       if (n - pos >= length) {
         let f = chunk.subarray(pos, pos + length);
         if (transient) {
-          const copy = Buffer.allocUnsafe(length);
+          const copy = this.pool ? this.pool.acquire(length) : Buffer.allocUnsafe(length);
           f.copy(copy);
           f = copy;
         }

@@ -22,7 +22,7 @@ import {
   TransformHeader,
   UNSOLICITED_MESSAGE_ID,
 } from "smb-structures";
-import { BufferPool, isPooled, recycleBuffer } from "./buffer-pool.js";
+import { isPooled, recycleBuffer } from "./buffer-pool.js";
 import { CreditWindow, creditChargeFor } from "./credit-window.js";
 import {
   ConnectionClosedError,
@@ -140,8 +140,6 @@ export class MessagePump {
   private echoTimer: NodeJS.Timeout | undefined;
   private lastTraffic = Date.now();
   private echoInFlight = false;
-  /** Buffers decrypted messages are written into (recycled through SmbResponse.release). */
-  private readonly pool = new BufferPool();
 
   constructor(
     readonly transport: Transport,
@@ -506,18 +504,20 @@ export class MessagePump {
           );
         }
         let plain: Buffer;
-        // An output buffer only for a consistent size (the cipher rejects the others).
+        // The frame is ours: the cipher may decrypt in place, the plaintext overwriting the ciphertext
+        // (no second buffer). Only for a consistent size (the cipher rejects the others).
         const size = th.originalMessageSize;
-        const out = size === message.length - TRANSFORM_HEADER_SIZE ? this.pool.acquire(size) : undefined;
+        const out =
+          size === message.length - TRANSFORM_HEADER_SIZE
+            ? message.subarray(TRANSFORM_HEADER_SIZE)
+            : undefined;
         try {
           plain = security.cipher.decrypt(message, out);
         } catch (err) {
-          if (out) recycleBuffer(out);
           throw new SecurityCheckError(`decryption failed: ${(err as Error).message}`, "ERR_SMB_DECRYPT");
         }
-        // The ciphertext frame is ours alone and no longer needed (unless decrypted in place).
+        // A plaintext in a buffer of the cipher's own leaves the frame unused: recycle it now.
         if (plain.buffer !== message.buffer) recycleBuffer(message);
-        if (out && plain.buffer !== out.buffer) recycleBuffer(out);
         this.dispatchCompound(plain, true, th.sessionId);
       } else if (proto === ProtocolId.SMB2) {
         this.dispatchCompound(message, false, undefined);

@@ -15,7 +15,9 @@ export interface MessageCipher {
   /**
    * Plaintext of a transform-wrapped message; throws on a bad tag. When `output` (exactly
    * OriginalMessageSize bytes) is given, the plaintext may be written into it and returned as a view of
-   * it; implementations may also ignore it and return a buffer of their own.
+   * it; implementations may also ignore it and return a buffer of their own. The pump passes the
+   * ciphertext part of `message` itself (decryption in place): an implementation that writes `output`
+   * must not read ciphertext bytes it has already overwritten.
    */
   decrypt(message: Uint8Array, output?: Buffer): Buffer;
 }
