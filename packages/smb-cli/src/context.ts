@@ -166,7 +166,7 @@ export class Context {
   /** A hint for an authentication failure when no password was found anywhere. */
   get authHint(): string | undefined {
     const c = this.creds;
-    if (!c || c.source !== "none" || this.opts.kerberos || !c.username) return undefined;
+    if (c?.source !== "none" || this.opts.kerberos || !c.username) return undefined;
     return "no password was given: use the prompt (a terminal), --password-stdin, SMB_PASSWORD or -U user%password";
   }
 }
