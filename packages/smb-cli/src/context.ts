@@ -19,6 +19,10 @@ export interface GlobalOptions {
   domain?: string;
   passwordStdin?: boolean;
   kerberos?: boolean;
+  /** Kerberos service principal override ("cifs/host"), e.g. when connecting by IP address. */
+  spn?: string;
+  /** Kerberos KDC "host[:port]" overriding krb5.conf. */
+  kdc?: string;
   /** false with -N / --no-pass: never prompt. */
   pass?: boolean;
   port?: number;
@@ -138,6 +142,13 @@ export class Context {
     if (o.minProtocol) out.minDialect = parseProtocol(o.minProtocol, "--min-protocol");
     if (o.maxProtocol) out.maxDialect = parseProtocol(o.maxProtocol, "--max-protocol");
     if (o.timeout !== undefined) out.timeout = Math.round(o.timeout * 1000);
+    if (o.kerberos || o.spn || o.kdc) {
+      // krb5.conf and the credential cache come from KRB5_CONFIG / KRB5CCNAME (or their defaults).
+      const krb: NonNullable<SmbClientOptions["kerberos"]> = { env: this.io.env as NodeJS.ProcessEnv };
+      if (o.spn) krb.spn = o.spn;
+      if (o.kdc) krb.kdc = o.kdc;
+      out.kerberos = krb;
+    }
     if (useDfs) out.pathResolver = dfs() as unknown as SmbClientOptions["pathResolver"];
     return out;
   }

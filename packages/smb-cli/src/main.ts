@@ -36,6 +36,7 @@ Credentials (first found wins):
 Environment:
   SMB_USER, SMB_PASSWORD, SMB_DOMAIN   credentials (SMB_PASSWORD is used only with SMB_USER's name)
   SMB_PORT                             default TCP port (like --port)
+  KRB5_CONFIG, KRB5CCNAME              krb5.conf and credential cache for -k
   NODE_DEBUG=smb*                      debug log on stderr (same as -v)
 
 Exit codes:
@@ -84,7 +85,12 @@ export function buildProgram(
     .option("-W, --domain <domain>", "domain / workgroup of the user")
     .option("--password-stdin", "read the password from the first line of stdin")
     .option("-N, --no-pass", "never prompt for a password")
-    .option("-k, --kerberos", "authenticate with Kerberos (credential cache)")
+    .option("-k, --kerberos", "authenticate with Kerberos (credential cache, or the password given)")
+    .option(
+      "--spn <principal>",
+      "Kerberos service principal (default cifs/<server>; needed for IP addresses)",
+    )
+    .option("--kdc <host[:port]>", "Kerberos KDC, overriding krb5.conf")
     .option("--port <port>", "TCP port (default 445)", intArg("--port"))
     .option("--encrypt", "encrypt the session (SMB 3.x)")
     .option("--sign", "require signing")
