@@ -1,11 +1,19 @@
 /**
- * The remote operations the commands build on: streamed reads and writes (SmbClient's read/write
- * streams: pipelined READ/WRITE, memory bounded by window x chunk whatever the file size), share
+ * The remote operations the commands build on: streamed reads and writes (files opened by SmbClient,
+ * data moved by the engine's pipelined READ/WRITE: memory bounded by window x chunk whatever the file
+ * size), share
  * enumeration and change notification through SmbClient, and the session details `smb info` shows
  * (the low-level Session/Tree/Connection of the pooled IPC$ tree).
  */
-import { pipeline } from "node:stream/promises";
-import type { Session, ShareInfo, SmbClient, Tree, WatchEvent } from "smb-client";
+import {
+  pipelinedRead,
+  pipelinedWriteFrom,
+  type Session,
+  type ShareInfo,
+  type SmbClient,
+  type Tree,
+  type WatchEvent,
+} from "smb-client";
 
 /** Bytes per local read and per WRITE of an upload (the client's default request size). */
 export const IO_CHUNK = 2 * 1024 * 1024;
@@ -13,11 +21,18 @@ export const IO_CHUNK = 2 * 1024 * 1024;
 export interface ReadCallbacks {
   /** Called once the file is open, with its size. */
   onOpen?(size: number): void | Promise<void>;
-  /** Each chunk in file order; the transfer waits for the returned promise (backpressure). */
+  /**
+   * Each chunk in file order; the transfer waits for the returned promise (backpressure). With
+   * `reuseBuffers` the chunk's memory is reused once that promise settles: write it out before.
+   */
   onData(chunk: Buffer, offset: number): void | Promise<void>;
+  reuseBuffers?: boolean;
 }
 
-/** Streams a remote file through `cb` (several READs in flight); resolves with the bytes read. */
+/**
+ * Streams a remote file through `cb`: SmbClient.open, then the engine's pipelined READs (a window of
+ * requests in flight, memory bounded by window x chunk). Resolves with the bytes read.
+ */
 export async function readRemote(
   client: SmbClient,
   path: string,
@@ -26,22 +41,21 @@ export async function readRemote(
 ): Promise<number> {
   const fh = await client.open(path, "r", signal ? { signal } : {});
   try {
-    await cb.onOpen?.(Number(fh.open.info.endOfFile));
-    const rs = fh.createReadStream(signal ? { signal } : {});
-    let offset = 0;
-    for await (const chunk of rs as AsyncIterable<Buffer>) {
-      await cb.onData(chunk, offset);
-      offset += chunk.length;
-    }
-    return offset;
+    const size = Number(fh.open.info.endOfFile);
+    await cb.onOpen?.(size);
+    if (size === 0) return 0;
+    return await pipelinedRead(fh.open, 0, size, cb.onData, {
+      ...client.core.transfer(signal),
+      reuseBuffers: !!cb.reuseBuffers,
+    });
   } finally {
     await fh.close().catch(() => {});
   }
 }
 
 /**
- * Writes a stream of buffers to a remote file (created or truncated; several WRITEs in flight, the
- * source pulled only while there is room). Resolves with the bytes written.
+ * Writes a stream of buffers to a remote file (created or truncated) with the engine's pipelined WRITEs:
+ * the source is pulled only while a request slot is free. Resolves with the bytes written.
  */
 export async function writeRemote(
   client: SmbClient,
@@ -49,14 +63,16 @@ export async function writeRemote(
   source: AsyncIterable<Uint8Array>,
   opts: { exclusive?: boolean; signal?: AbortSignal } = {},
 ): Promise<number> {
-  const ws = client.createWriteStream(path, {
-    flags: opts.exclusive ? "wx" : "w",
+  const fh = await client.open(path, opts.exclusive ? "wx" : "w", opts.signal ? { signal: opts.signal } : {});
+  try {
     // Requests the size of the source's chunks: each chunk goes out as one WRITE, without copying.
-    chunkSize: IO_CHUNK,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  await pipeline(source, ws);
-  return ws.bytesWritten;
+    return await pipelinedWriteFrom(fh.open, source, 0, {
+      ...client.core.transfer(opts.signal),
+      chunkSize: IO_CHUNK,
+    });
+  } finally {
+    await fh.close().catch(() => {});
+  }
 }
 
 /** Share enumeration over srvsvc (NetrShareEnum level 1) on the server's IPC$. */

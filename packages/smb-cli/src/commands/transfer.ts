@@ -84,6 +84,8 @@ export async function downloadFile(
       clientPath(src),
       {
         onOpen: (size) => run.progress.begin(label, size),
+        // Each chunk is on disk before onData settles: the receive buffers can be reused.
+        reuseBuffers: true,
         onData: async (chunk, offset) => {
           let done = 0;
           while (done < chunk.length) {
