@@ -78,13 +78,15 @@ const WRITE_CHUNK = 2 * 1024 * 1024;
 const IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 
 /**
- * Streams the local file `cfg.source` into a new remote file. The local file is read ahead (READ_AHEAD
- * reads in flight on libuv's threads, so the disk copy overlaps the network) into a ring of reusable
- * buffers, as smbclient reuses its own. pipelinedWriteFrom keeps at most `window` chunks in flight and
- * pulls the next one only when a slot is free, so with window + READ_AHEAD + 2 buffers none is
- * overwritten while a WRITE still references it.
+ * Streams the local file `cfg.source` into a new remote file. The local file is read in blocks of at
+ * least 2 MiB (pipelinedWriteFrom cuts them into WRITEs without copying), READ_AHEAD blocks ahead on
+ * libuv's threads so the disk copy overlaps the network, into a ring of reusable blocks (smbclient
+ * reuses its buffers too). pipelinedWriteFrom keeps at most `window` WRITEs in flight and pulls the next
+ * block only when it has queued the last one, so the blocks still referenced by WRITEs are at most
+ * ceil(window * chunk / block) + 1: with READ_AHEAD more and one spare, no block is overwritten early.
  */
 const READ_AHEAD = 2;
+const FILE_BLOCK = 2 * 1024 * 1024;
 
 async function writeFile(tree, conn) {
   const f = await tree.create(cfg.file, { desiredAccess: RW_ACCESS, disposition: OVERWRITE_IF });
@@ -92,8 +94,10 @@ async function writeFile(tree, conn) {
   const size = (await src.stat()).size;
   const chunk = Math.min(cfg.chunk ?? WRITE_CHUNK, conn.negotiated.maxWriteSize);
   const window = cfg.window ?? Math.min(64, Math.max(2, Math.floor(IN_FLIGHT_BYTES / chunk)));
+  const block = Math.ceil(Math.max(FILE_BLOCK, chunk) / chunk) * chunk;
   const hash = cfg.verify ? createHash("sha256") : undefined;
-  const ring = Array.from({ length: window + READ_AHEAD + 2 }, () => Buffer.allocUnsafe(chunk));
+  const slots = Math.ceil((window * chunk) / block) + 1 + READ_AHEAD + 1;
+  const ring = Array.from({ length: slots }, () => Buffer.allocUnsafe(block));
   async function* source() {
     let pos = 0;
     let slot = 0;
@@ -102,7 +106,7 @@ async function writeFile(tree, conn) {
       while (ahead.length < READ_AHEAD && pos < size) {
         const buf = ring[slot];
         slot = (slot + 1) % ring.length;
-        const n = Math.min(chunk, size - pos);
+        const n = Math.min(block, size - pos);
         ahead.push(src.read(buf, 0, n, pos).then(({ bytesRead }) => buf.subarray(0, bytesRead)));
         pos += n;
       }
