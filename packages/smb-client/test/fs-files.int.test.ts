@@ -232,9 +232,9 @@ describe.each(SHARES)("files on %s", (share) => {
     const payloads = Array.from({ length: n }, (_, i) => randomBytes(1000 + i * 37));
     await Promise.all(payloads.map((p, i) => smb.writeFile(`${dir}/conc-${i}.bin`, p)));
     const back = await Promise.all(payloads.map((_, i) => smb.readFile(`${dir}/conc-${i}.bin`)));
-    back.forEach((b, i) => expect(b.equals(payloads[i]!)).toBe(true));
+    for (const [i, b] of back.entries()) expect(b.equals(payloads[i]!)).toBe(true);
     const stats = await Promise.all(payloads.map((_, i) => smb.stat(`${dir}/conc-${i}.bin`)));
-    stats.forEach((s, i) => expect(s.size).toBe(payloads[i]!.length));
+    for (const [i, s] of stats.entries()) expect(s.size).toBe(payloads[i]!.length);
     await Promise.all(payloads.map((_, i) => smb.unlink(`${dir}/conc-${i}.bin`)));
     expect(smb.poolSize.connections).toBe(1);
   });
