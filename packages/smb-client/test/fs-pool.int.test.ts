@@ -1,6 +1,7 @@
 // The pool and the client's options: reuse, sessions per credentials, register(), URL forms,
 // reconnection after a dropped connection, unref'd idle sockets, close(), global defaults and the default
 // client, auth protocols, dialect and security options.
+import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   closeDefaultClient,
@@ -97,6 +98,25 @@ describe("pool", () => {
     expect(sockets()).toBe(before + 1);
     await k.close();
     await c.close();
+  });
+
+  it("honours the timeout option (a server that never answers)", async () => {
+    const silent = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const c = client();
+      const t0 = Date.now();
+      const e = await c.readFile(`//127.0.0.1/share/x`, { port, timeout: 300 }).catch((err) => err);
+      expect(e.code).toBe("ERR_SMB_TIMEOUT");
+      expect(e.syscall).toBe("open");
+      expect(Date.now() - t0).toBeLessThan(5000);
+      // The client's own connections are unaffected.
+      expect(await c.readFile(file, "utf8")).toBe("pooled");
+      await c.close();
+    } finally {
+      silent.close();
+    }
   });
 
   it("isolates explicit clients (own pools)", async () => {

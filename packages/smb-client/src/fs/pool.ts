@@ -73,6 +73,8 @@ function connectionKey(spec: ConnectionSpec): string {
     o.ciphers,
     o.signingAlgorithms,
     o.requireSecureNegotiate,
+    // The per-request timeout is a connection setting: a call with its own gets a connection with it.
+    o.timeoutMs,
   ]);
 }
 

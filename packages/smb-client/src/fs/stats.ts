@@ -219,7 +219,7 @@ export function makeStats(info: StatInfo, bigint: boolean | undefined): SmbStats
 
 /** Like fs.StatFs. */
 export interface SmbStatFs {
-  /** FileFsAttributeInformation name hash-free: 0 (no magic numbers over SMB). */
+  /** Always 0: SMB reports no file system magic number (see `fsName`). */
   type: number;
   /** Bytes per allocation unit. */
   bsize: number;

@@ -40,7 +40,10 @@ export interface ConnectOptions {
   requireSigning?: boolean;
   minDialect?: DialectName;
   maxDialect?: DialectName;
-  /** Per-request timeout in ms (default 60 s); also bounds connecting. */
+  /**
+   * Per-request timeout in ms (default 60 s); also bounds connecting. A call passing a timeout other
+   * than the client's runs on a pooled connection of its own with that timeout.
+   */
   timeout?: number;
   /** Validate the negotiation on SMB 3.0/3.0.2 (default true). */
   requireSecureNegotiate?: boolean;
