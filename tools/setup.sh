@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 PNPM_VERSION=10.34.9
 # samba-vfs-modules (streams_xattr) is only a Recommends of samba. The Kerberos tests run an MIT KDC
 # (krb5-*), the domain DFS tests a Samba AD DC (samba-ad-dc, winbind), both in network namespaces (iproute2).
-APT_PACKAGES=(samba smbclient samba-vfs-modules krb5-kdc krb5-admin-server krb5-user samba-ad-dc winbind iproute2)
+# time: /usr/bin/time gives tools/bench the CPU time and peak RSS of each client process.
+APT_PACKAGES=(samba smbclient samba-vfs-modules krb5-kdc krb5-admin-server krb5-user samba-ad-dc winbind iproute2 time)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 

@@ -74,19 +74,19 @@ async function readFile(tree) {
 }
 
 /** pipelinedWriteFrom's defaults (packages/smb-client/src/transfer.ts), needed to size the ring below. */
-const WRITE_CHUNK = 2 * 1024 * 1024;
+const WRITE_CHUNK = 4 * 1024 * 1024;
 const IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Streams the local file `cfg.source` into a new remote file. The local file is read in blocks of at
- * least 2 MiB (pipelinedWriteFrom cuts them into WRITEs without copying), READ_AHEAD blocks ahead on
+ * least 4 MiB (pipelinedWriteFrom cuts them into WRITEs without copying), READ_AHEAD blocks ahead on
  * libuv's threads so the disk copy overlaps the network, into a ring of reusable blocks (smbclient
  * reuses its buffers too). pipelinedWriteFrom keeps at most `window` WRITEs in flight and pulls the next
  * block only when it has queued the last one, so the blocks still referenced by WRITEs are at most
  * ceil(window * chunk / block) + 1: with READ_AHEAD more and one spare, no block is overwritten early.
  */
-const READ_AHEAD = 2;
-const FILE_BLOCK = 2 * 1024 * 1024;
+const READ_AHEAD = 1;
+const FILE_BLOCK = 4 * 1024 * 1024;
 
 async function writeFile(tree, conn) {
   const f = await tree.create(cfg.file, { desiredAccess: RW_ACCESS, disposition: OVERWRITE_IF });
