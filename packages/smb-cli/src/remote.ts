@@ -5,6 +5,7 @@
  * enumeration and change notification through SmbClient, and the session details `smb info` shows
  * (the low-level Session/Tree/Connection of the pooled IPC$ tree).
  */
+import type { FileHandle } from "node:fs/promises";
 import {
   pipelinedRead,
   pipelinedWriteFrom,
@@ -17,6 +18,49 @@ import {
 
 /** Bytes per local read and per WRITE of an upload (the client's default request size). */
 export const IO_CHUNK = 2 * 1024 * 1024;
+/** WRITEs in flight during an upload (16 MiB). */
+export const UPLOAD_WINDOW = 8;
+/** Local reads kept in flight ahead of the WRITEs. */
+const READ_AHEAD = 4;
+
+/**
+ * The chunks of a local file, read ahead (READ_AHEAD reads in flight) into a ring of reused buffers.
+ * Safe for writeRemote only: pipelinedWriteFrom pulls the next chunk only when fewer than UPLOAD_WINDOW
+ * WRITEs are in flight, so a buffer comes round again only after the WRITEs that used it completed
+ * (ring = window + read-ahead + 2 buffers).
+ */
+export async function* localFileChunks(
+  fh: FileHandle,
+  size: number,
+  onChunk?: (n: number) => void,
+): AsyncGenerator<Buffer> {
+  const ring = Array.from({ length: UPLOAD_WINDOW + READ_AHEAD + 2 }, () =>
+    Buffer.allocUnsafeSlow(Math.min(IO_CHUNK, Math.max(1, size))),
+  );
+  let k = 0;
+  let offset = 0;
+  const reads: Promise<Buffer>[] = [];
+  const issue = () => {
+    while (reads.length < READ_AHEAD && offset < size) {
+      const n = Math.min(IO_CHUNK, size - offset);
+      const buf = ring[k++ % ring.length]!;
+      const p = fh.read(buf, 0, n, offset).then((r) => {
+        if (r.bytesRead !== n) throw new Error(`the local file changed size while reading it (at ${offset})`);
+        return buf.subarray(0, n);
+      });
+      p.catch(() => {});
+      reads.push(p);
+      offset += n;
+    }
+  };
+  issue();
+  while (reads.length > 0) {
+    const chunk = await reads.shift()!;
+    issue();
+    onChunk?.(chunk.length);
+    yield chunk;
+  }
+}
 
 export interface ReadCallbacks {
   /** Called once the file is open, with its size. */

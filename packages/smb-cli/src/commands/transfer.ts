@@ -15,7 +15,7 @@ import {
   remoteParent,
   sameShare,
 } from "../paths.js";
-import { IO_CHUNK, readRemote, writeRemote } from "../remote.js";
+import { localFileChunks, readRemote, writeRemote } from "../remote.js";
 import type { Run } from "../run.js";
 import { listDir } from "./ls.js";
 
@@ -123,8 +123,8 @@ export async function uploadFile(run: Run, client: SmbClient, local: string, dst
   const fh = await open(local, "r");
   try {
     run.progress.begin(basename(local), st.size);
-    const stream = fh.createReadStream({ highWaterMark: IO_CHUNK, autoClose: false });
-    await writeRemote(client, clientPath(dst), tap(stream, run), { signal: run.signal });
+    const chunks = localFileChunks(fh, st.size, (n) => run.progress.add(n));
+    await writeRemote(client, clientPath(dst), chunks, { signal: run.signal });
   } finally {
     await fh.close();
   }
