@@ -82,7 +82,8 @@ describe("MessagePump", () => {
   });
 
   it("does not accumulate abort listeners on a signal shared by many requests", async () => {
-    const { getEventListeners } = await import("node:events");
+    const { EventEmitter } = await import("node:events");
+    const getEventListeners = EventEmitter.getEventListeners;
     const { t, pump } = await started();
     pump.credits.grant(100);
     const ac = new AbortController();

@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import type { SmbClient, SmbStats } from "smb-client";
+import { isSafeEntryName, type SmbClient, type SmbStats } from "smb-client";
 import { CliError, ExitCode, UsageError } from "../errors.js";
 import { writeAsync } from "../io.js";
 import {
@@ -150,6 +150,14 @@ async function downloadTree(run: Run, client: SmbClient, src: RemotePath, local:
   const entries = await listDir(client, src, { all: true, signal: run.signal });
   for (const e of entries) {
     const child = joinRemote(src, e.name);
+    // A hostile server must not make us write outside `local` ("..", separators, drive names).
+    if (!isSafeEntryName(e.name)) {
+      throw new CliError(
+        `refusing unsafe name ${JSON.stringify(e.name)} in ${displayPath(src)}`,
+        ExitCode.FAILURE,
+        displayPath(src),
+      );
+    }
     const target = join(local, e.name);
     await run.attempt(displayPath(child), async () => {
       if (e.type === "directory") await downloadTree(run, client, child, target);
@@ -204,6 +212,13 @@ async function expandRemote(run: Run, client: SmbClient, rp: RemotePath) {
   if (list.length === 0)
     throw new CliError(`no match for ${displayPath(rp)}`, ExitCode.NOT_FOUND, displayPath(rp));
   void run;
+  const bad = list.find((e) => !isSafeEntryName(e.name));
+  if (bad)
+    throw new CliError(
+      `refusing unsafe name ${JSON.stringify(bad.name)} in ${displayPath(dir)}`,
+      ExitCode.FAILURE,
+      displayPath(dir),
+    );
   return list.map((e) => ({ path: joinRemote(dir, e.name), isDir: e.type === "directory" }));
 }
 

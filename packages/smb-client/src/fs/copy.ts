@@ -303,6 +303,11 @@ interface Side {
   utimes(p: string, atime: Date, mtime: Date): Promise<void>;
 }
 
+/** True for a single, non-special path component (no separators, NUL, "." or ".."). */
+export function isSafeEntryName(name: string): boolean {
+  return name !== "" && name !== "." && name !== ".." && !/[\\/\0]/.test(name) && !/^[a-zA-Z]:/.test(name);
+}
+
 function localSide(): Side {
   return {
     async stat(p) {
@@ -386,6 +391,15 @@ export async function cp(core: ClientCore, src: AnyPath, dst: AnyPath, opts: CpO
     await d.mkdirp(b);
     const entries = await s.list(a);
     await mapLimit(entries, core.concurrency, async (e) => {
+      // A name from a (possibly hostile) server must stay one path component: never "..", a separator
+      // or a drive/absolute form that would place the copy outside the destination tree.
+      if (!isSafeEntryName(e.name)) {
+        throw smbFsError(
+          FsStatus.EINVAL,
+          { syscall: "cp", path: s.join(a, "") },
+          { detail: `refusing entry name ${JSON.stringify(e.name)}` },
+        );
+      }
       const ca = s.join(a, e.name);
       const cb = d.join(b, e.name);
       if (opts.filter && !(await opts.filter(ca, cb))) return;

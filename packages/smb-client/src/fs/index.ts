@@ -6,7 +6,7 @@ export { closeDefaultClient, configure, defaultClient, getDefaults, resetDefault
 export type { RunOptions, ServerSettings, Target } from "./core.js";
 export { isSmbPath, pathString } from "./core.js";
 export type { CopyOptions, CpOptions } from "./copy.js";
-export { COPYFILE_EXCL } from "./copy.js";
+export { COPYFILE_EXCL, isSafeEntryName } from "./copy.js";
 export type { ListOptions, MkdirOptions, ReaddirOptions } from "./dir.js";
 export { SmbDir } from "./dir.js";
 export type { DirEntryInfo } from "./dirent.js";
