@@ -300,7 +300,17 @@ export class Open {
   static async create(tree: Tree, path: string, o: CreateOptions = {}): Promise<Open> {
     const durable = o.durable ? newDurableState(tree, o.durable) : undefined;
     const req = Open.createRequest(tree, path, o, durable);
-    const res = await tree.connection.send({ ...req, path });
+    const res = await tree.connection.send({
+      ...req,
+      path,
+      // A CREATE that completes after the caller gave up still opened a handle: close it.
+      onLateReply: (late) => {
+        if (late.status !== NtStatus.STATUS_SUCCESS) return;
+        Open.fromResponse(tree, path, late)
+          .close()
+          .catch(() => {});
+      },
+    });
     const open = Open.fromResponse(tree, path, res);
     open.createOptions = o;
     if (durable) open.durable = grantedDurability(open, durable);

@@ -140,6 +140,18 @@ describe("engine operations against Samba", () => {
     await fa.close();
   });
 
+  it("closes the handle of a CREATE that completes after the caller aborted it", async () => {
+    await (await file(a.tree, "aborted-open.bin")).close();
+    const ac = new AbortController();
+    const p = file(a.tree, "aborted-open.bin", { shareAccess: 0, signal: ac.signal });
+    ac.abort(); // the CREATE is already on the wire: this gives up on it for the caller only
+    await expect(p).rejects.toBeInstanceOf(RequestAbortedError);
+    await new Promise((r) => setTimeout(r, 200));
+    // No handle left behind: an exclusive open from another connection succeeds.
+    const again = await file(b.tree, "aborted-open.bin", { shareAccess: 0 });
+    await again.close();
+  });
+
   it("keeps 200 concurrent reads and writes on one connection straight", async () => {
     const f = await file(a.tree, "many.bin");
     const chunks = Array.from({ length: 200 }, (_, i) => Buffer.alloc(4096, i));

@@ -63,6 +63,11 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Called with the AsyncId when the server answers STATUS_PENDING. */
   onInterim?: (asyncId: bigint) => void;
+  /**
+   * Called with the final reply of a request the caller gave up on (timeout, abort): lets the caller
+   * undo what the server did anyway, e.g. close a handle a cancelled CREATE opened.
+   */
+  onLateReply?: (reply: SmbResponse) => void;
   /** Called with the message exactly as sent, before encryption (preauth integrity hash). */
   onSent?: (message: readonly Uint8Array[]) => void;
 }
@@ -604,7 +609,8 @@ export class MessagePump {
     this.pending.delete(header.messageId);
     this.credits.settle(p.charge);
     if (p.timer) clearTimeout(p.timer);
-    p.settle?.(problem ?? r);
+    if (p.settle) p.settle(problem ?? r);
+    else if (!problem) p.opts.onLateReply?.(r);
   }
 
   /** MS-SMB2 3.2.5.1.3: signature rules; plus: a reply to an encrypted request must be encrypted. */
