@@ -31,7 +31,7 @@ Paths:
 Credentials (first found wins):
   -U user%password (scrubbed from the process title at once, but prefer the others),
   --password-stdin, SMB_USER / SMB_PASSWORD / SMB_DOMAIN, a password prompt (no echo) on a terminal,
-  -k for Kerberos (ticket cache). No user at all: an anonymous session.
+  -k for Kerberos (the password given, else the credential cache). No user at all: an anonymous session.
 
 Environment:
   SMB_USER, SMB_PASSWORD, SMB_DOMAIN   credentials (SMB_PASSWORD is used only with SMB_USER's name)
@@ -109,6 +109,9 @@ export function buildProgram(
     .option("--no-dfs", "do not resolve DFS referrals")
     .option("-v, --verbose", "debug log on stderr (secrets redacted)")
     .addHelpText("after", EXIT_CODES_HELP)
+    .configureHelp({
+      subcommandTerm: (cmd) => `${[cmd.name(), ...cmd.aliases()].join("|")} ${cmd.usage()}`.trim(),
+    })
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

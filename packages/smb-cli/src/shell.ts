@@ -10,7 +10,7 @@ import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import type { SmbStats } from "smb-client";
+import { isSafeEntryName, type SmbStats } from "smb-client";
 import { dfCmd, mkdirCmd, mvCmd, rmCmd, statCmd } from "./commands/files.js";
 import { ls, listDir } from "./commands/ls.js";
 import { infoCmd } from "./commands/server.js";
@@ -263,6 +263,10 @@ export class Shell {
             const matches = (await listDir(client, parent, { all: true, signal: run.signal })).filter(
               (e) => globMatch(name || "*", e.name) && (this.recurse || e.type !== "directory"),
             );
+            // A hostile server must not make us write outside the local directory.
+            for (const bad of matches.filter((e) => !isSafeEntryName(e.name)))
+              run.warn(`refusing unsafe name ${JSON.stringify(bad.name)} in ${displayPath(parent)}`);
+            matches.splice(0, matches.length, ...matches.filter((e) => isSafeEntryName(e.name)));
             if (matches.length === 0) {
               run.fail(new CliError(`no match for ${displayPath(p)}`, ExitCode.NOT_FOUND));
               continue;
