@@ -3,34 +3,29 @@
 // shared/notes/kerberos-lab.md.
 //
 // Reaching the namespace: servers inside listen on the namespace's 127.0.0.1 (standard ports 88 and 445).
-// A small Node relay (forwarder.mjs) runs inside the namespace on a Unix socket in the instance dir (the
-// filesystem is shared), and forward(port) opens a TCP listener on the host's 127.0.0.1 whose connections
-// are relayed through that socket. No addresses, routes or interfaces are created; deleting the
-// namespace ends everything in it.
-import { execFileSync, spawn } from "node:child_process";
+// A small Node relay (tools/lab/forwarder.mjs) runs inside the namespace on a Unix socket in the instance
+// dir (the filesystem is shared), and forward(port) opens a TCP listener on the host's 127.0.0.1 whose
+// connections are relayed through that socket. No addresses, routes or interfaces are created; deleting
+// the namespace ends everything in it.
 import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ensureInstalled, findTool, toolPath } from "../lab/apt.mjs";
 import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { connect, createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+  cleanStaleNetns,
+  createNetns,
+  createNetnsEtcDir,
+  destroyNetnsSync,
+  netnsInstance,
+  nsRun,
+  spawnInNetns,
+  stopNetns,
+} from "../lab/netns.mjs";
+import { check, killAtExit, run, sleep, tail } from "../lab/process.mjs";
+import { FORWARDER, forward, probe } from "../lab/relay.mjs";
 import { serverConfig } from "../samba/config.mjs";
-import { findTool, toolPath } from "../samba/install.mjs";
-import { processAlive, run, sleep } from "../samba/proc.mjs";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
 const PREFIX = "smbjs-krb-";
-const NETNS_PREFIX = "smbjs-krb-";
 const KRB_TOOLS = ["krb5kdc", "kdb5_util", "kadmin.local", "kinit", "klist", "ktutil"];
 const KRB_PACKAGES = ["krb5-kdc", "krb5-admin-server", "krb5-user"];
 const START_TIMEOUT_MS = 10_000;
@@ -42,66 +37,35 @@ const ALL_ENCTYPES = [
   "rc4-hmac",
 ];
 
-let counter = 0;
 /** Instances started by this process. */
 const live = new Set();
 
 /** Installs the MIT KDC and client tools with apt-get if missing (root only). */
 export function ensureKerberosInstalled() {
-  const missing = KRB_TOOLS.filter((t) => !findTool(t));
-  if (missing.length === 0) return;
-  const hint = `install MIT Kerberos: apt-get install -y ${KRB_PACKAGES.join(" ")}`;
-  if (process.getuid?.() !== 0 || !findTool("apt-get")) {
-    throw new Error(`MIT Kerberos tools are missing (${missing.join(", ")}); ${hint}`);
-  }
-  console.error(`MIT Kerberos tools are missing (${missing.join(", ")}); installing them with apt-get...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const opts = { stdio: ["ignore", "ignore", "inherit"], env };
-  // Wait for a concurrent apt/dpkg (another test process installing) rather than failing on its lock.
-  const lock = ["-o", "DPkg::Lock::Timeout=180"];
-  const install = ["install", "-y", "--no-install-recommends", ...lock, ...KRB_PACKAGES];
-  try {
-    execFileSync("apt-get", install, opts);
-  } catch {
-    execFileSync("apt-get", ["update", ...lock], opts);
-    execFileSync("apt-get", install, opts);
-  }
-  const still = KRB_TOOLS.filter((t) => !findTool(t));
-  if (still.length)
-    throw new Error(`apt-get install finished but ${still.join(", ")} is still missing; ${hint}`);
-}
-
-function check(r, what) {
-  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
-  return r;
-}
-
-/** Runs a command inside namespace `ns` with `env` added (stdin from `input`). */
-function nsRun(ns, env, cmd, args, input) {
-  const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  return run("ip", ["netns", "exec", ns, "env", ...envArgs, cmd, ...args], input);
+  ensureInstalled({
+    missing: () => KRB_TOOLS.filter((t) => !findTool(t)),
+    packages: KRB_PACKAGES,
+    hint: `install MIT Kerberos: apt-get install -y ${KRB_PACKAGES.join(" ")}`,
+    what: "MIT Kerberos tools are",
+  });
 }
 
 export async function startKdc(opts = {}) {
   if (process.getuid?.() !== 0) throw new Error("startKdc needs root (network namespaces, a KDC on port 88)");
   ensureKerberosInstalled();
-  registerExitHandlers();
-  await cleanStale();
+  killAtExit(live, killSync);
+  await cleanStaleNetns(PREFIX);
   const realm = opts.realm ?? "SMBJS.TEST";
   const domain = realm.toLowerCase();
   const serviceHost = opts.serviceHost ?? `smbserver.${domain}`;
   const user = opts.user ?? "alice";
   const password = randomBytes(12).toString("base64url");
-  const netns = `${NETNS_PREFIX}${process.pid}-${++counter}`;
-  const dir = mkdtempSync(join(tmpdir(), PREFIX));
-  const instance = { dir, netns, procs: [], servers: [], etcDir: join("/etc/netns", netns) };
+  const instance = netnsInstance(PREFIX);
+  const { dir, netns } = instance;
   live.add(instance);
   try {
-    writeFileSync(join(dir, "owner"), String(process.pid));
-    writeFileSync(join(dir, "netns"), netns);
+    await createNetns(instance);
     chmodSync(dir, 0o755);
-    check(await run("ip", ["netns", "add", netns]), "ip netns add");
-    check(await run("ip", ["-n", netns, "link", "set", "lo", "up"]), "ip link set lo up");
 
     const kdcConf = join(dir, "kdc.conf");
     const krb5Conf = join(dir, "krb5.conf");
@@ -163,9 +127,7 @@ export async function startKdc(opts = {}) {
     // The relay, then the KDC, inside the namespace.
     const socket = join(dir, "relay.sock");
     instance.socket = socket;
-    await launch(instance, "relay", process.execPath, [join(HERE, "forwarder.mjs"), socket], {}, () =>
-      existsSync(socket),
-    );
+    await launch(instance, "relay", process.execPath, [FORWARDER, socket], {}, () => existsSync(socket));
     const kdcLog = join(dir, "kdc.log");
     await launch(
       instance,
@@ -200,7 +162,8 @@ export async function startKdc(opts = {}) {
       serviceKeytab,
       dir,
       logPath: kdcLog,
-      exec: (cmd, args = [], o = {}) => nsRun(netns, { ...env, ...(o.env ?? {}) }, cmd, args, o.input),
+      exec: (cmd, args = [], o = {}) =>
+        nsRun(netns, cmd, args, { env: { ...env, ...(o.env ?? {}) }, input: o.input }),
       kadmin,
       forward: (port) => forward(instance, port),
       startSmbd: (smbdOpts) => startKerberosSmbd(instance, api, smbdOpts),
@@ -267,17 +230,11 @@ ${extra}
  * (or the process's stderr) if it exits first or times out.
  */
 async function launch(instance, name, cmd, args, env, ready, logPath) {
-  const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  const child = spawn("ip", ["netns", "exec", instance.netns, "env", ...envArgs, cmd, ...args], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawnInNetns(instance, cmd, args, { env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => {
     stderr = (stderr + d).slice(-4000);
   });
-  child.unref();
-  instance.procs.push(child.pid);
-  writeFileSync(join(instance.dir, "pids"), instance.procs.join("\n"));
   let exited = false;
   child.once("exit", () => {
     exited = true;
@@ -293,68 +250,6 @@ async function launch(instance, name, cmd, args, env, ready, logPath) {
     await sleep(15);
   }
   return child;
-}
-
-function tail(path, lines = 20) {
-  try {
-    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "";
-  }
-}
-
-/** Connects through the relay to 127.0.0.1:port inside the namespace; resolves true when connected. */
-function probe(socket, port) {
-  return new Promise((resolve) => {
-    if (!existsSync(socket)) return resolve(false);
-    const s = connect(socket);
-    s.once("error", () => resolve(false));
-    s.once("connect", () => {
-      const head = Buffer.alloc(2);
-      head.writeUInt16BE(port);
-      s.write(head);
-    });
-    s.once("data", (d) => {
-      s.destroy();
-      resolve(d[0] === 1);
-    });
-    s.once("close", () => resolve(false));
-  });
-}
-
-/** A TCP listener on the host's 127.0.0.1 relaying to 127.0.0.1:port inside the namespace. */
-function forward(instance, port) {
-  return new Promise((resolve, reject) => {
-    const server = createServer((client) => {
-      client.pause();
-      const up = connect(instance.socket);
-      const head = Buffer.alloc(2);
-      head.writeUInt16BE(port);
-      up.once("connect", () => up.write(head));
-      up.once("error", () => client.destroy());
-      client.on("error", () => up.destroy());
-      up.once("readable", function first() {
-        const status = up.read(1);
-        if (status === null) return up.once("readable", first);
-        if (status[0] !== 1) {
-          client.destroy();
-          up.destroy();
-          return;
-        }
-        up.pipe(client);
-        client.pipe(up);
-        client.resume();
-      });
-      up.on("close", () => client.destroy());
-      client.on("close", () => up.destroy());
-    });
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.unref();
-      instance.servers.push(server);
-      resolve(server.address().port);
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -412,10 +307,8 @@ async function startKerberosSmbd(instance, kdc, opts = {}) {
 
 /** A passwd/group pair under /etc/netns/<ns>/ adding `user` (bind-mounted over /etc by `ip netns exec`). */
 async function ensureNamespaceUser(instance, user) {
-  const etc = instance.etcDir;
-  if (existsSync(join(etc, "passwd"))) return;
-  mkdirSync(etc, { recursive: true });
-  writeFileSync(join(instance.dir, "etcdir"), etc);
+  if (existsSync(join(instance.etcDir, "passwd"))) return;
+  const etc = createNetnsEtcDir(instance);
   const passwd = readFileSync("/etc/passwd", "utf8");
   const group = readFileSync("/etc/group", "utf8");
   const used = new Set(passwd.split("\n").map((l) => Number(l.split(":")[2])));
@@ -432,95 +325,11 @@ async function ensureNamespaceUser(instance, user) {
 // Stop and crash cleanup
 // ---------------------------------------------------------------------------------------------------------
 
-/** PIDs of every process in namespace `ns`. */
-async function nsPids(ns) {
-  const r = await run("ip", ["netns", "pids", ns]);
-  return r.code === 0 ? r.stdout.split(/\s+/).filter(Boolean).map(Number) : [];
-}
-
 async function stop(instance) {
   if (!live.delete(instance)) return;
-  for (const s of instance.servers) s.close();
-  for (const pid of instance.procs) signal(pid, "SIGTERM");
-  for (const pid of await nsPids(instance.netns)) signal(pid, "SIGTERM");
-  const deadline = Date.now() + 1500;
-  while (Date.now() < deadline && (await nsPids(instance.netns)).some(processAlive)) await sleep(20);
-  await destroy(instance.netns, instance.dir, instance.etcDir);
+  await stopNetns(instance, { graceMs: 1500, pollMs: 20, procs: true });
 }
 
-async function destroy(netns, dir, etcDir) {
-  if (netns) {
-    for (const pid of await nsPids(netns)) signal(pid, "SIGKILL");
-    await run("ip", ["netns", "del", netns]);
-  }
-  if (etcDir?.startsWith("/etc/netns/")) rmSync(etcDir, { recursive: true, force: true });
-  if (dir) rmSync(dir, { recursive: true, force: true });
-}
-
-function destroySync(instance) {
-  try {
-    const pids = execFileSync("ip", ["netns", "pids", instance.netns], { encoding: "utf8" });
-    for (const pid of pids.split(/\s+/).filter(Boolean)) signal(Number(pid), "SIGKILL");
-  } catch {}
-  for (const pid of instance.procs) signal(pid, "SIGKILL");
-  try {
-    execFileSync("ip", ["netns", "del", instance.netns], { stdio: "ignore" });
-  } catch {}
-  rmSync(instance.etcDir, { recursive: true, force: true });
-  rmSync(instance.dir, { recursive: true, force: true });
-}
-
-function signal(pid, sig) {
-  try {
-    process.kill(pid, sig);
-  } catch {}
-}
-
-/** Removes namespaces and instance dirs left behind by test processes that died. */
-async function cleanStale() {
-  const ownerAlive = (pid) => Number.isInteger(pid) && pid > 0 && processAlive(pid);
-  for (const name of readdirSync(tmpdir())) {
-    if (!name.startsWith(PREFIX)) continue;
-    const dir = join(tmpdir(), name);
-    const owner = Number(readText(join(dir, "owner")));
-    const age = Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-    if (owner ? ownerAlive(owner) : age < 60_000) continue;
-    const ns = readText(join(dir, "netns")).trim();
-    const etc = readText(join(dir, "etcdir")).trim();
-    await destroy(ns.startsWith(NETNS_PREFIX) ? ns : "", dir, etc);
-  }
-  const list = await run("ip", ["netns", "list"]);
-  for (const line of list.stdout.split("\n")) {
-    const ns = line.split(" ")[0];
-    const m = ns && new RegExp(`^${NETNS_PREFIX}(\\d+)-\\d+$`).exec(ns);
-    if (m && !ownerAlive(Number(m[1]))) await destroy(ns, "", join("/etc/netns", ns));
-  }
-}
-
-function readText(path) {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-let handlersRegistered = false;
-function registerExitHandlers() {
-  if (handlersRegistered) return;
-  handlersRegistered = true;
-  const killAll = () => {
-    for (const instance of live) destroySync(instance);
-    live.clear();
-  };
-  process.on("exit", killAll);
-  for (const sig of ["SIGINT", "SIGTERM"]) {
-    process.on(sig, function onSignal() {
-      killAll();
-      if (process.listenerCount(sig) === 1) {
-        process.off(sig, onSignal);
-        process.kill(process.pid, sig);
-      }
-    });
-  }
+function killSync(instance) {
+  destroyNetnsSync(instance, { procs: true });
 }

@@ -7,72 +7,47 @@
 //   /run/samba/winbindd: samba runs under `unshare --mount` with a private dir bind-mounted over
 //   /run/samba (NTLM and Kerberos session setups fail with NT_STATUS_INTERNAL_ERROR otherwise);
 // - the namespace's hosts file (/etc/netns/NAME/hosts) names the DC;
-// - reached from the host through tools/kerberos/forwarder.mjs (a relay on a Unix socket in the instance
-//   dir) and a TCP listener on the host's 127.0.0.1.
-import { execFileSync, spawn } from "node:child_process";
+// - reached from the host through tools/lab/forwarder.mjs (a relay on a Unix socket in the instance dir)
+//   and a TCP listener on the host's 127.0.0.1.
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { connect, createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { findTool, toolPath } from "../samba/install.mjs";
-import { processAlive, run, sleep } from "../samba/proc.mjs";
+import { ensureInstalled, findTool, toolPath } from "../lab/apt.mjs";
+import {
+  cleanStaleNetns,
+  createNetns,
+  createNetnsEtcDir,
+  destroyNetnsSync,
+  netnsInstance,
+  nsRun,
+  spawnInNetns,
+  stopNetns,
+} from "../lab/netns.mjs";
+import { check, killAtExit, sleep, tail } from "../lab/process.mjs";
+import { FORWARDER, forward, probe } from "../lab/relay.mjs";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const FORWARDER = join(HERE, "..", "kerberos", "forwarder.mjs");
 const PREFIX = "smbjs-ad-";
 const TOOLS = ["samba", "samba-tool", "winbindd", "smbd", "unshare", "ip"];
 const PACKAGES = ["samba-ad-dc", "winbind"];
 const START_TIMEOUT_MS = 60_000;
 
-let counter = 0;
 const live = new Set();
 
 /** Installs samba-ad-dc and winbind with apt-get when a tool is missing (root only). */
 export function ensureAdDcInstalled() {
-  const missing = TOOLS.filter((t) => !findTool(t));
-  if (missing.length === 0) return;
-  const hint = `install the AD DC: apt-get install -y ${PACKAGES.join(" ")}`;
-  if (process.getuid?.() !== 0 || !findTool("apt-get")) {
-    throw new Error(`Samba AD DC tools are missing (${missing.join(", ")}); ${hint}`);
-  }
-  console.error(`Samba AD DC tools are missing (${missing.join(", ")}); installing them with apt-get...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const opts = { stdio: ["ignore", "ignore", "inherit"], env };
-  const lock = ["-o", "DPkg::Lock::Timeout=180"];
-  const install = ["install", "-y", "--no-install-recommends", ...lock, ...PACKAGES];
-  try {
-    execFileSync("apt-get", install, opts);
-  } catch {
-    execFileSync("apt-get", ["update", ...lock], opts);
-    execFileSync("apt-get", install, opts);
-  }
-  const still = TOOLS.filter((t) => !findTool(t));
-  if (still.length)
-    throw new Error(`apt-get install finished but ${still.join(", ")} is still missing; ${hint}`);
-}
-
-function check(r, what) {
-  if (r.code !== 0)
-    throw new Error(`${what} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(-2000)}`);
-  return r;
+  ensureInstalled({
+    missing: () => TOOLS.filter((t) => !findTool(t)),
+    packages: PACKAGES,
+    hint: `install the AD DC: apt-get install -y ${PACKAGES.join(" ")}`,
+    what: "Samba AD DC tools are",
+  });
 }
 
 export async function startAdDc(opts = {}) {
   if (process.getuid?.() !== 0) throw new Error("startAdDc needs root (network namespaces, samba as root)");
   ensureAdDcInstalled();
-  registerExitHandlers();
-  await cleanStale();
+  killAtExit(live, killSync);
+  await cleanStaleNetns(PREFIX);
   const realm = (opts.realm ?? "SMB.TEST").toUpperCase();
   const dnsDomain = realm.toLowerCase();
   const domain = (opts.domain ?? "SMB").toUpperCase();
@@ -80,28 +55,18 @@ export async function startAdDc(opts = {}) {
   const dcName = `${hostName}.${dnsDomain}`;
   // Complexity rules: upper, lower, digit, symbol.
   const password = `Aa1!${randomBytes(12).toString("base64url")}`;
-  const netns = `${PREFIX}${process.pid}-${++counter}`;
-  const dir = mkdtempSync(join(tmpdir(), PREFIX));
-  const etcDir = join("/etc/netns", netns);
-  const instance = { dir, netns, etcDir, servers: [], procs: [] };
+  const instance = netnsInstance(PREFIX);
+  const { dir, netns } = instance;
   live.add(instance);
   try {
-    writeFileSync(join(dir, "owner"), String(process.pid));
-    writeFileSync(join(dir, "netns"), netns);
-    check(await run("ip", ["netns", "add", netns]), "ip netns add");
-    check(await run("ip", ["-n", netns, "link", "set", "lo", "up"]), "ip link set lo up");
-    mkdirSync(etcDir, { recursive: true });
-    writeFileSync(join(dir, "etcdir"), etcDir);
+    await createNetns(instance);
+    const etcDir = createNetnsEtcDir(instance);
     writeFileSync(join(etcDir, "hosts"), `127.0.0.1 localhost\n127.0.0.1 ${dcName} ${hostName}\n`);
     writeFileSync(join(etcDir, "resolv.conf"), `nameserver 127.0.0.1\nsearch ${dnsDomain}\n`);
 
     const target = join(dir, "dc");
     check(
-      await run("ip", [
-        "netns",
-        "exec",
-        netns,
-        toolPath("samba-tool"),
+      await nsRun(netns, toolPath("samba-tool"), [
         "domain",
         "provision",
         `--targetdir=${target}`,
@@ -115,6 +80,7 @@ export async function startAdDc(opts = {}) {
         "--option=bind interfaces only = yes",
       ]),
       "samba-tool domain provision",
+      2000,
     );
     const confPath = join(target, "etc", "smb.conf");
     writeFileSync(confPath, privateConf(readFileSync(confPath, "utf8"), target, opts.global));
@@ -126,18 +92,23 @@ export async function startAdDc(opts = {}) {
     // The relay, then samba (own process group: it signals its group on shutdown).
     const socket = join(dir, "relay.sock");
     instance.socket = socket;
-    spawnInNs(instance, process.execPath, [FORWARDER, socket]);
+    spawnInNetns(instance, process.execPath, [FORWARDER, socket], { stdio: "ignore", detached: true });
     await waitFor(() => existsSync(socket), 10_000, "relay");
-    spawnInNs(instance, "unshare", [
-      "--mount",
-      "sh",
-      "-c",
-      'mount --bind "$1" /run/samba && exec "$2" --foreground --no-process-group -M single -s "$3"',
-      "sh",
-      runSamba,
-      toolPath("samba"),
-      confPath,
-    ]);
+    spawnInNetns(
+      instance,
+      "unshare",
+      [
+        "--mount",
+        "sh",
+        "-c",
+        'mount --bind "$1" /run/samba && exec "$2" --foreground --no-process-group -M single -s "$3"',
+        "sh",
+        runSamba,
+        toolPath("samba"),
+        confPath,
+      ],
+      { stdio: "ignore", detached: true },
+    );
     const winbindPipe = join(runSamba, "winbindd", "pipe");
     await waitFor(
       async () =>
@@ -163,7 +134,7 @@ export async function startAdDc(opts = {}) {
       dir,
       confPath,
       logPath,
-      exec: (cmd, args = [], input) => run("ip", ["netns", "exec", netns, cmd, ...args], input),
+      exec: (cmd, args = [], input) => nsRun(netns, cmd, args, { input }),
       forward: (p) => forward(instance, p),
       stop: () => stop(instance),
     };
@@ -212,22 +183,11 @@ function norm(k) {
   return k.toLowerCase().replace(/\s+/g, "");
 }
 
-function spawnInNs(instance, cmd, args) {
-  const child = spawn("ip", ["netns", "exec", instance.netns, cmd, ...args], {
-    stdio: "ignore",
-    detached: true,
-  });
-  child.unref();
-  instance.procs.push(child.pid);
-  writeFileSync(join(instance.dir, "pids"), instance.procs.join("\n"));
-  return child;
-}
-
 async function waitFor(ready, timeoutMs, what, logPath) {
   const deadline = Date.now() + timeoutMs;
   while (!(await ready())) {
     if (Date.now() > deadline) {
-      const log = logPath ? tail(logPath) : "";
+      const log = logPath ? tail(logPath, 30) : "";
       throw new Error(
         `${what} did not come up within ${timeoutMs} ms${log ? `; tail of ${logPath}:\n${log}` : ""}`,
       );
@@ -236,156 +196,11 @@ async function waitFor(ready, timeoutMs, what, logPath) {
   }
 }
 
-function tail(path, lines = 30) {
-  try {
-    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "";
-  }
-}
-
-/** Connects through the relay to 127.0.0.1:port inside the namespace; true when something listens. */
-function probe(socket, port) {
-  return new Promise((resolve) => {
-    if (!existsSync(socket)) return resolve(false);
-    const s = connect(socket);
-    s.once("error", () => resolve(false));
-    s.once("connect", () => {
-      const head = Buffer.alloc(2);
-      head.writeUInt16BE(port);
-      s.write(head);
-    });
-    s.once("data", (d) => {
-      s.destroy();
-      resolve(d[0] === 1);
-    });
-    s.once("close", () => resolve(false));
-  });
-}
-
-/** A TCP listener on the host's 127.0.0.1 relaying to 127.0.0.1:port inside the namespace. */
-function forward(instance, port) {
-  return new Promise((resolve, reject) => {
-    const server = createServer((client) => {
-      client.pause();
-      const up = connect(instance.socket);
-      const head = Buffer.alloc(2);
-      head.writeUInt16BE(port);
-      up.once("connect", () => up.write(head));
-      up.once("error", () => client.destroy());
-      client.on("error", () => up.destroy());
-      up.once("readable", function first() {
-        const status = up.read(1);
-        if (status === null) return up.once("readable", first);
-        if (status[0] !== 1) {
-          client.destroy();
-          up.destroy();
-          return;
-        }
-        up.pipe(client);
-        client.pipe(up);
-        client.resume();
-      });
-      up.on("close", () => client.destroy());
-      client.on("close", () => up.destroy());
-    });
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.unref();
-      instance.servers.push(server);
-      resolve(server.address().port);
-    });
-  });
-}
-
-async function nsPids(ns) {
-  const r = await run("ip", ["netns", "pids", ns]);
-  return r.code === 0 ? r.stdout.split(/\s+/).filter(Boolean).map(Number) : [];
-}
-
-function signal(pid, sig) {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // already gone
-  }
-}
-
 async function stop(instance) {
   if (!live.delete(instance)) return;
-  for (const s of instance.servers) s.close();
-  for (const pid of await nsPids(instance.netns)) signal(pid, "SIGTERM");
-  const deadline = Date.now() + 2000;
-  while (Date.now() < deadline && (await nsPids(instance.netns)).some(processAlive)) await sleep(50);
-  await destroy(instance.netns, instance.dir, instance.etcDir);
+  await stopNetns(instance, { graceMs: 2000, pollMs: 50 });
 }
 
-async function destroy(netns, dir, etcDir) {
-  if (netns) {
-    for (const pid of await nsPids(netns)) signal(pid, "SIGKILL");
-    await run("ip", ["netns", "del", netns]);
-  }
-  if (etcDir?.startsWith("/etc/netns/")) rmSync(etcDir, { recursive: true, force: true });
-  if (dir) rmSync(dir, { recursive: true, force: true });
-}
-
-function destroySync(instance) {
-  try {
-    const pids = execFileSync("ip", ["netns", "pids", instance.netns], { encoding: "utf8" });
-    for (const pid of pids.split(/\s+/).filter(Boolean)) signal(Number(pid), "SIGKILL");
-    execFileSync("ip", ["netns", "del", instance.netns], { stdio: "ignore" });
-  } catch {
-    // best effort at exit
-  }
-  if (instance.etcDir?.startsWith("/etc/netns/")) rmSync(instance.etcDir, { recursive: true, force: true });
-  rmSync(instance.dir, { recursive: true, force: true });
-}
-
-/** Instances of dead owner processes (a crashed run): kill their namespace and delete their dirs. */
-async function cleanStale() {
-  const ownerAlive = (pid) => Number.isInteger(pid) && pid > 0 && processAlive(pid);
-  for (const name of readdirSync(tmpdir())) {
-    if (!name.startsWith(PREFIX)) continue;
-    const dir = join(tmpdir(), name);
-    const owner = Number(readText(join(dir, "owner")));
-    const age = Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-    if (owner ? ownerAlive(owner) : age < 60_000) continue;
-    const ns = readText(join(dir, "netns")).trim();
-    const etc = readText(join(dir, "etcdir")).trim();
-    await destroy(ns.startsWith(PREFIX) ? ns : "", dir, etc);
-  }
-  const list = await run("ip", ["netns", "list"]);
-  for (const line of list.stdout.split("\n")) {
-    const ns = line.split(" ")[0];
-    const m = ns && new RegExp(`^${PREFIX}(\\d+)-\\d+$`).exec(ns);
-    if (m && !ownerAlive(Number(m[1]))) await destroy(ns, "", join("/etc/netns", ns));
-  }
-}
-
-function readText(path) {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-let handlersRegistered = false;
-function registerExitHandlers() {
-  if (handlersRegistered) return;
-  handlersRegistered = true;
-  const killAll = () => {
-    for (const instance of live) destroySync(instance);
-    live.clear();
-  };
-  process.on("exit", killAll);
-  for (const sig of ["SIGINT", "SIGTERM"]) {
-    process.on(sig, function onSignal() {
-      killAll();
-      if (process.listenerCount(sig) === 1) {
-        process.off(sig, onSignal);
-        process.kill(process.pid, sig);
-      }
-    });
-  }
+function killSync(instance) {
+  destroyNetnsSync(instance);
 }

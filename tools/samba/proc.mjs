@@ -1,28 +1,7 @@
-// Process and port helpers for the Samba harness.
-import { spawn } from "node:child_process";
+// Port and process helpers for the Samba harness (generic ones are in tools/lab/process.mjs).
 import { readdirSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
-
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs a command to completion; resolves with its exit code and output (never rejects on failure). */
-export function run(cmd, args, input) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", (err) => resolve({ code: -1, stdout, stderr: String(err) }));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin?.on("error", () => {}); // EPIPE when the command exits without reading
-    child.stdin?.end(input);
-  });
-}
+import { sleep } from "../lab/process.mjs";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export function freePort() {
@@ -53,16 +32,6 @@ export async function waitForPort(port, timeoutMs) {
   while (!(await canConnect(port))) {
     if (Date.now() > deadline) throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
     await sleep(20);
-  }
-}
-
-/** Whether a process exists and is not a zombie (an unreaped zombie is dead for our purposes). */
-export function processAlive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
   }
 }
 

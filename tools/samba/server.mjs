@@ -2,12 +2,24 @@
 // Every path smbd uses lives in one instance dir under os.tmpdir(), so instances run side by side.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { toolPath } from "../lab/apt.mjs";
+import {
+  killAtExit,
+  processAlive,
+  readText,
+  recordPid,
+  run,
+  signal,
+  sleep,
+  staleInstanceDirs,
+  tail,
+} from "../lab/process.mjs";
 import { createShares, DOMAIN, serverConfig } from "./config.mjs";
-import { ensureSambaInstalled, toolPath } from "./install.mjs";
-import { freePort, processAlive, run, sambaPidsUsing, sleep, waitForPort } from "./proc.mjs";
+import { ensureSambaInstalled } from "./install.mjs";
+import { freePort, sambaPidsUsing, waitForPort } from "./proc.mjs";
 
 export { ensureSambaInstalled };
 
@@ -50,7 +62,7 @@ export async function startSamba(opts = {}) {
       "startSamba needs root (smbd acts as the test user); or set SMB_SERVER to an external server",
     );
   }
-  registerExitHandlers();
+  killAtExit(live, killSync);
   cleanStaleInstances();
   await ensureUser();
   const dir = mkdtempSync(join(tmpdir(), PREFIX));
@@ -120,24 +132,15 @@ async function launch(instance, cfg) {
     const args = ["--foreground", "-s", cfg.confPath, "-l", cfg.home];
     const child = spawn(toolPath("smbd"), args, { stdio: "ignore" });
     child.unref();
-    instance.procs.push(child.pid);
-    writeFileSync(join(instance.dir, "pids"), instance.procs.join("\n"));
+    recordPid(instance, child.pid);
     const exited = new Promise((resolve) =>
       child.once("exit", (code, sig) => resolve(sig ?? `exit code ${code}`)),
     );
     const outcome = await Promise.race([waitForPort(port, START_TIMEOUT_MS).then(() => "up"), exited]);
     if (outcome === "up" && child.exitCode === null) return { port, pid: child.pid };
-    const log = tail(cfg.logPath);
+    const log = tail(cfg.logPath, 20, "(no log)");
     if (attempt < 3 && /No sockets available to bind/i.test(log)) continue;
     throw new Error(`smbd (${cfg.name}) did not start (${outcome}); tail of ${cfg.logPath}:\n${log}`);
-  }
-}
-
-function tail(path, lines = 20) {
-  try {
-    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
   }
 }
 
@@ -148,12 +151,6 @@ async function stop(instance) {
   const deadline = Date.now() + STOP_GRACE_MS;
   while (instance.procs.some(processAlive) && Date.now() < deadline) await sleep(20);
   killSync(instance);
-}
-
-function signal(pid, sig) {
-  try {
-    process.kill(pid, sig);
-  } catch {}
 }
 
 /** Kills what still runs from an instance (helpers such as samba-dcerpcd too) and deletes its dir. */
@@ -168,50 +165,9 @@ function killSync({ dir, procs }) {
 
 /** Deletes instance dirs whose owning process died (a crashed run), killing their smbd processes. */
 function cleanStaleInstances() {
-  const root = tmpdir();
-  for (const name of readdirSync(root)) {
-    if (!name.startsWith(PREFIX)) continue;
-    const dir = join(root, name);
-    const owner = Number(readText(join(dir, "owner")));
-    if (
-      owner
-        ? processAlive(owner)
-        : Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 60_000
-    ) {
-      continue; // alive, or being created right now
-    }
+  for (const dir of staleInstanceDirs(PREFIX)) {
     const running = sambaPidsUsing(dir);
     const procs = readText(join(dir, "pids")).split("\n").map(Number);
     killSync({ dir, procs: procs.filter((pid) => running.includes(pid)) }); // guard against PID reuse
-  }
-}
-
-function readText(path) {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-let handlersRegistered = false;
-
-function registerExitHandlers() {
-  if (handlersRegistered) return;
-  handlersRegistered = true;
-  const killAll = () => {
-    for (const instance of live) killSync(instance);
-    live.clear();
-  };
-  process.on("exit", killAll);
-  for (const sig of ["SIGINT", "SIGTERM"]) {
-    process.on(sig, function onSignal() {
-      killAll();
-      // Keep the default action (terminate) unless someone else handles the signal.
-      if (process.listenerCount(sig) === 1) {
-        process.off(sig, onSignal);
-        process.kill(process.pid, sig);
-      }
-    });
   }
 }
