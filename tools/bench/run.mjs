@@ -4,7 +4,8 @@
 // peak client RSS. Prints a table and writes .bench-results/<timestamp>.json. See README "Benchmarks".
 //
 //   node tools/bench/run.mjs [--quick] [--runs=N] [--size=MiB] [--only=a,b] [--list] [--chunk=B]
-//                            [--window=N] [--no-crypto] [--no-verify] [--profile]
+//                            [--window=N] [--no-crypto] [--no-verify] [--no-smbclient] [--profile]
+//                            [--dir=<parent of the work dir, default /dev/shm>]
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomFillSync } from "node:crypto";
 import {
@@ -448,7 +449,7 @@ async function runRow(server, row, srv) {
   }
 
   for (let i = 0; i < opts.runs; i++) {
-    const a = await sample("ours", opts.profile && i === 0 ? { profile: true } : {});
+    const a = await sample("ours");
     const j = parseJson(a.r.stdout);
     const e = checkOurs(row, a.r, j);
     if (e) {
@@ -483,6 +484,11 @@ async function runRow(server, row, srv) {
     // The connect row compares our in-process latency with smbclient's whole process.
     const oursValue = row.op === "connect" ? j.connectMs / 1000 : a.r.wall;
     res.ratios.push(b.r.wall / oursValue);
+  }
+  if (opts.profile) {
+    // An extra, untimed run under --cpu-prof (profiling slows the process down).
+    const p = await sample("ours", { profile: true });
+    res.notes.push(`profile: exit ${p.r.code}, .bench-results/profiles`);
   }
   return res;
 }
