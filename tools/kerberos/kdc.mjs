@@ -11,17 +11,8 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureInstalled, findTool, toolPath } from "../lab/apt.mjs";
-import {
-  cleanStaleNetns,
-  createNetns,
-  createNetnsEtcDir,
-  destroyNetnsSync,
-  netnsInstance,
-  nsRun,
-  spawnInNetns,
-  stopNetns,
-} from "../lab/netns.mjs";
-import { check, killAtExit, run, sleep, tail } from "../lab/process.mjs";
+import { createNetnsEtcDir, netnsLab, nsRun, spawnInNetns } from "../lab/netns.mjs";
+import { check, run, sleep, tail } from "../lab/process.mjs";
 import { FORWARDER, forward, probe } from "../lab/relay.mjs";
 import { serverConfig } from "../samba/config.mjs";
 
@@ -37,8 +28,7 @@ const ALL_ENCTYPES = [
   "rc4-hmac",
 ];
 
-/** Instances started by this process. */
-const live = new Set();
+const lab = netnsLab(PREFIX, { graceMs: 1500, pollMs: 20, procs: true });
 
 /** Installs the MIT KDC and client tools with apt-get if missing (root only). */
 export function ensureKerberosInstalled() {
@@ -53,18 +43,14 @@ export function ensureKerberosInstalled() {
 export async function startKdc(opts = {}) {
   if (process.getuid?.() !== 0) throw new Error("startKdc needs root (network namespaces, a KDC on port 88)");
   ensureKerberosInstalled();
-  killAtExit(live, killSync);
-  await cleanStaleNetns(PREFIX);
+  const instance = await lab.create();
   const realm = opts.realm ?? "SMBJS.TEST";
   const domain = realm.toLowerCase();
   const serviceHost = opts.serviceHost ?? `smbserver.${domain}`;
   const user = opts.user ?? "alice";
   const password = randomBytes(12).toString("base64url");
-  const instance = netnsInstance(PREFIX);
   const { dir, netns } = instance;
-  live.add(instance);
   try {
-    await createNetns(instance);
     chmodSync(dir, 0o755);
 
     const kdcConf = join(dir, "kdc.conf");
@@ -167,11 +153,11 @@ export async function startKdc(opts = {}) {
       kadmin,
       forward: (port) => forward(instance, port),
       startSmbd: (smbdOpts) => startKerberosSmbd(instance, api, smbdOpts),
-      stop: () => stop(instance),
+      stop: () => lab.stop(instance),
     };
     return api;
   } catch (err) {
-    await stop(instance);
+    await lab.stop(instance);
     throw err;
   }
 }
@@ -319,17 +305,4 @@ async function ensureNamespaceUser(instance, user) {
     `${passwd.trimEnd()}\n${user}:x:${uid}:${uid}::/nonexistent:/usr/sbin/nologin\n`,
   );
   writeFileSync(join(etc, "group"), `${group.trimEnd()}\n${user}:x:${uid}:\n`);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Stop and crash cleanup
-// ---------------------------------------------------------------------------------------------------------
-
-async function stop(instance) {
-  if (!live.delete(instance)) return;
-  await stopNetns(instance, { graceMs: 1500, pollMs: 20, procs: true });
-}
-
-function killSync(instance) {
-  destroyNetnsSync(instance, { procs: true });
 }

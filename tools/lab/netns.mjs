@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   check,
+  killAtExit,
   processAlive,
   readText,
   recordPid,
@@ -15,6 +16,34 @@ import {
   sleep,
   staleInstanceDirs,
 } from "./process.mjs";
+
+/**
+ * The instances of one lab (namespaces named <prefix><pid>-<n>): `create()` registers the exit cleanup,
+ * removes stale instances of dead processes and returns a new instance with its namespace up; `stop()`
+ * stops one (stopNetns with graceMs/pollMs; `procs`: the started processes are signalled too).
+ */
+export function netnsLab(prefix, { graceMs, pollMs, procs = false }) {
+  const live = new Set();
+  const killSync = (instance) => destroyNetnsSync(instance, { procs });
+  const stop = async (instance) => {
+    if (!live.delete(instance)) return;
+    await stopNetns(instance, { graceMs, pollMs, procs });
+  };
+  const create = async () => {
+    killAtExit(live, killSync);
+    await cleanStaleNetns(prefix);
+    const instance = netnsInstance(prefix);
+    live.add(instance);
+    try {
+      await createNetns(instance);
+    } catch (err) {
+      await stop(instance);
+      throw err;
+    }
+    return instance;
+  };
+  return { create, stop };
+}
 
 let counter = 0;
 

@@ -13,17 +13,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ensureInstalled, findTool, toolPath } from "../lab/apt.mjs";
-import {
-  cleanStaleNetns,
-  createNetns,
-  createNetnsEtcDir,
-  destroyNetnsSync,
-  netnsInstance,
-  nsRun,
-  spawnInNetns,
-  stopNetns,
-} from "../lab/netns.mjs";
-import { check, killAtExit, sleep, tail } from "../lab/process.mjs";
+import { createNetnsEtcDir, netnsLab, nsRun, spawnInNetns } from "../lab/netns.mjs";
+import { check, sleep, tail } from "../lab/process.mjs";
 import { FORWARDER, forward, probe } from "../lab/relay.mjs";
 
 const PREFIX = "smbjs-ad-";
@@ -31,7 +22,7 @@ const TOOLS = ["samba", "samba-tool", "winbindd", "smbd", "unshare", "ip"];
 const PACKAGES = ["samba-ad-dc", "winbind"];
 const START_TIMEOUT_MS = 60_000;
 
-const live = new Set();
+const lab = netnsLab(PREFIX, { graceMs: 2000, pollMs: 50 });
 
 /** Installs samba-ad-dc and winbind with apt-get when a tool is missing (root only). */
 export function ensureAdDcInstalled() {
@@ -46,8 +37,7 @@ export function ensureAdDcInstalled() {
 export async function startAdDc(opts = {}) {
   if (process.getuid?.() !== 0) throw new Error("startAdDc needs root (network namespaces, samba as root)");
   ensureAdDcInstalled();
-  killAtExit(live, killSync);
-  await cleanStaleNetns(PREFIX);
+  const instance = await lab.create();
   const realm = (opts.realm ?? "SMB.TEST").toUpperCase();
   const dnsDomain = realm.toLowerCase();
   const domain = (opts.domain ?? "SMB").toUpperCase();
@@ -55,11 +45,8 @@ export async function startAdDc(opts = {}) {
   const dcName = `${hostName}.${dnsDomain}`;
   // Complexity rules: upper, lower, digit, symbol.
   const password = `Aa1!${randomBytes(12).toString("base64url")}`;
-  const instance = netnsInstance(PREFIX);
   const { dir, netns } = instance;
-  live.add(instance);
   try {
-    await createNetns(instance);
     const etcDir = createNetnsEtcDir(instance);
     writeFileSync(join(etcDir, "hosts"), `127.0.0.1 localhost\n127.0.0.1 ${dcName} ${hostName}\n`);
     writeFileSync(join(etcDir, "resolv.conf"), `nameserver 127.0.0.1\nsearch ${dnsDomain}\n`);
@@ -136,10 +123,10 @@ export async function startAdDc(opts = {}) {
       logPath,
       exec: (cmd, args = [], input) => nsRun(netns, cmd, args, { input }),
       forward: (p) => forward(instance, p),
-      stop: () => stop(instance),
+      stop: () => lab.stop(instance),
     };
   } catch (err) {
-    await stop(instance);
+    await lab.stop(instance);
     throw err;
   }
 }
@@ -194,13 +181,4 @@ async function waitFor(ready, timeoutMs, what, logPath) {
     }
     await sleep(50);
   }
-}
-
-async function stop(instance) {
-  if (!live.delete(instance)) return;
-  await stopNetns(instance, { graceMs: 2000, pollMs: 50 });
-}
-
-function killSync(instance) {
-  destroyNetnsSync(instance);
 }
