@@ -8,7 +8,7 @@ PNPM_VERSION=10.34.9
 # samba-vfs-modules (streams_xattr) is only a Recommends of samba. The Kerberos tests run an MIT KDC
 # (krb5-*), the domain DFS tests a Samba AD DC (samba-ad-dc, winbind), both in network namespaces (iproute2).
 # time: /usr/bin/time gives tools/bench the CPU time and peak RSS of each client process.
-APT_PACKAGES=(samba smbclient samba-vfs-modules krb5-kdc krb5-admin-server krb5-user samba-ad-dc winbind iproute2 time)
+APT_PACKAGES=(samba smbclient samba-vfs-modules krb5-kdc krb5-admin-server krb5-user libkrb5-dev samba-ad-dc winbind iproute2 time)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
@@ -37,3 +37,8 @@ fi
 
 # No TTY prompt if node_modules must be rebuilt (e.g. after a store change).
 pnpm install --frozen-lockfile --config.confirm-modules-purge=false
+
+# Optional: smb-auth's system-GSSAPI addon (systemKerberos) needs libkrb5-dev; a failed build only warns.
+if installed libkrb5-dev && ! pnpm --filter smb-auth run build:gssapi >/dev/null 2>&1; then
+  echo "setup: warning: building smb-auth's GSS-API addon failed (systemKerberos unavailable); retry: pnpm --filter smb-auth run build:gssapi" >&2
+fi

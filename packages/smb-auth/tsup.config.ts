@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: "node20",
   splitting: false,
+  // import.meta.url in the CJS build (system-gssapi.ts locates its native addon relative to the module).
+  shims: true,
 });

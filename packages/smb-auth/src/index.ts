@@ -88,3 +88,4 @@ export {
 
 // Kerberos V5 (pure TypeScript): kerberos() / kerberosMs() factories, KDC client, ccache/keytab/krb5.conf, crypto.
 export * from "./kerberos/index.js";
+export * from "./kerberos/system-gssapi.js"; // systemKerberos(): optional system GSS-API (native/gssapi addon)
