@@ -85,6 +85,21 @@ function follow(signal: AbortSignal | undefined, ac: AbortController): () => voi
   return () => signal.removeEventListener("abort", on);
 }
 
+function checkStart<T extends { start?: number }>(opts: T): T {
+  if (opts.start !== undefined && (!Number.isSafeInteger(opts.start) || opts.start < 0)) {
+    throw invalidArg(`invalid start: ${opts.start}`);
+  }
+  return opts;
+}
+
+function checkRange<T extends { start?: number; end?: number }>(opts: T): T {
+  checkStart(opts);
+  if (opts.end !== undefined && opts.end < (opts.start ?? 0)) {
+    throw invalidArg(`end (${opts.end}) is before start (${opts.start})`);
+  }
+  return opts;
+}
+
 export class SmbReadStream extends Readable {
   /** The path as given. */
   readonly path: string;
@@ -94,7 +109,8 @@ export class SmbReadStream extends Readable {
   private handle: Open | undefined;
   private readonly ownsHandle: boolean;
   private readonly ac = new AbortController();
-  private readonly unfollow: () => void;
+  // A no-op until the constructor links the signal: _destroy also runs when the constructor threw.
+  private unfollow: () => void = () => {};
   private wake: (() => void) | undefined;
   private started = false;
   private readonly start: number;
@@ -104,8 +120,9 @@ export class SmbReadStream extends Readable {
     private readonly src: StreamSource,
     private readonly opts: ReadStreamOptions = {},
   ) {
+    // Validate before super(): once the stream exists Node schedules _construct, which would connect.
     super({
-      highWaterMark: opts.highWaterMark ?? DEFAULT_HWM,
+      highWaterMark: checkRange(opts).highWaterMark ?? DEFAULT_HWM,
       encoding: opts.encoding,
       autoDestroy: true,
       emitClose: true,
@@ -115,8 +132,6 @@ export class SmbReadStream extends Readable {
     this.ownsHandle = !src.open || opts.autoClose !== false;
     this.start = opts.start ?? 0;
     this.end = opts.end ?? Number.POSITIVE_INFINITY;
-    if (!Number.isSafeInteger(this.start) || this.start < 0) throw invalidArg(`invalid start: ${opts.start}`);
-    if (this.end < this.start) throw invalidArg(`end (${opts.end}) is before start (${opts.start})`);
     this.unfollow = follow(opts.signal, this.ac);
     if (opts.signal) {
       opts.signal.addEventListener("abort", () => this.destroy(abortError(opts.signal)), { once: true });
@@ -246,7 +261,8 @@ export class SmbWriteStream extends Writable {
   private handle: Open | undefined;
   private readonly ownsHandle: boolean;
   private readonly ac = new AbortController();
-  private readonly unfollow: () => void;
+  // A no-op until the constructor links the signal: _destroy also runs when the constructor threw.
+  private unfollow: () => void = () => {};
   private queue: WriteQueue | undefined;
   private pump: Promise<number> | undefined;
   private failure: Error | undefined;
@@ -256,7 +272,7 @@ export class SmbWriteStream extends Writable {
     private readonly opts: WriteStreamOptions = {},
   ) {
     super({
-      highWaterMark: opts.highWaterMark ?? DEFAULT_HWM,
+      highWaterMark: checkStart(opts).highWaterMark ?? DEFAULT_HWM,
       decodeStrings: true,
       defaultEncoding: opts.encoding ?? "utf8",
       autoDestroy: true,
@@ -265,9 +281,6 @@ export class SmbWriteStream extends Writable {
     this.path = src.path;
     this.handle = src.open;
     this.ownsHandle = !src.open || opts.autoClose !== false;
-    if (opts.start !== undefined && (!Number.isSafeInteger(opts.start) || opts.start < 0)) {
-      throw invalidArg(`invalid start: ${opts.start}`);
-    }
     this.unfollow = follow(opts.signal, this.ac);
     if (opts.signal) {
       opts.signal.addEventListener("abort", () => this.destroy(abortError(opts.signal)), { once: true });
