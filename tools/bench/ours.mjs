@@ -73,10 +73,6 @@ async function readFile(tree) {
   return { bytes, sha256: hash?.digest("hex") };
 }
 
-/** pipelinedWriteFrom's defaults (packages/smb-client/src/transfer.ts), needed to size the ring below. */
-const WRITE_CHUNK = 4 * 1024 * 1024;
-const IN_FLIGHT_BYTES = 16 * 1024 * 1024;
-
 /**
  * Streams the local file `cfg.source` into a new remote file. The local file is read in blocks of at
  * least 4 MiB (pipelinedWriteFrom cuts them into WRITEs without copying), READ_AHEAD blocks ahead on
@@ -88,12 +84,12 @@ const IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 const READ_AHEAD = 1;
 const FILE_BLOCK = 4 * 1024 * 1024;
 
-async function writeFile(tree, conn) {
+async function writeFile(tree) {
   const f = await tree.create(cfg.file, { desiredAccess: RW_ACCESS, disposition: OVERWRITE_IF });
   const src = await openLocal(cfg.source, "r");
   const size = (await src.stat()).size;
-  const chunk = Math.min(cfg.chunk ?? WRITE_CHUNK, conn.negotiated.maxWriteSize);
-  const window = cfg.window ?? Math.min(64, Math.max(2, Math.floor(IN_FLIGHT_BYTES / chunk)));
+  // pipelinedWriteFrom's own sizing (its defaults unless --chunk/--window), to size the ring.
+  const { chunk, window } = client.transferSizing(f, "write", transferOpts());
   const block = Math.ceil(Math.max(FILE_BLOCK, chunk) / chunk) * chunk;
   const hash = cfg.verify ? createHash("sha256") : undefined;
   const slots = Math.ceil((window * chunk) / block) + 1 + READ_AHEAD + 1;
@@ -227,7 +223,7 @@ try {
     let r;
     if (cfg.op === "connect") r = {};
     else if (cfg.op === "read") r = await readFile(tree);
-    else if (cfg.op === "write") r = await writeFile(tree, conn);
+    else if (cfg.op === "write") r = await writeFile(tree);
     else throw new Error(`unknown op ${cfg.op}`);
     const opMs = performance.now() - t1;
     await conn.close();

@@ -17,7 +17,7 @@ export { formatSmbPath, joinSharePath, parseSmbPath } from "./smb-path.js";
 export type { TreeConnectOptions } from "./tree.js";
 export { Tree } from "./tree.js";
 export type { TransferOptions } from "./transfer.js";
-export { pipelinedRead, pipelinedWrite, pipelinedWriteFrom } from "./transfer.js";
+export { pipelinedRead, pipelinedWrite, pipelinedWriteFrom, transferSizing } from "./transfer.js";
 export { BreakHandler } from "./breaks.js";
 export type {
   ChangeNotifyOptions,

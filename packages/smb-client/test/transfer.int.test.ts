@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { negotiate } from "smb-auth";
 import { CreateDisposition } from "smb-structures";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type SambaServer, startSamba } from "../../../tools/samba/server.mjs";
 import {
   Connection,
   type Open,
@@ -13,6 +14,7 @@ import {
   pipelinedWrite,
   pipelinedWriteFrom,
   type Tree,
+  transferSizing,
 } from "../src/index.js";
 
 const samba = inject("samba");
@@ -103,4 +105,60 @@ describe("pipelined transfers against Samba", () => {
     expect(sha(Buffer.concat(back))).toBe(sha(data));
     await f.close();
   });
+
+  it("sizes transfers: 4 MiB x 4 by default and on AES-GCM, explicit options win", async () => {
+    const f = await scratch(plain);
+    expect(transferSizing(f, "read")).toEqual({ chunk: 4 * 1024 * 1024, window: 4 });
+    expect(transferSizing(f, "write", { chunkSize: 65536 })).toEqual({ chunk: 65536, window: 64 });
+    expect(transferSizing(f, "write", { chunkSize: 1 << 30, window: 3 })).toEqual({
+      chunk: conn.negotiated.maxWriteSize,
+      window: 3,
+    });
+    await f.close();
+    const g = await scratch(encrypted);
+    expect(conn.negotiated.cipher).toBe("AES-128-GCM");
+    expect(transferSizing(g, "write").chunk).toBe(4 * 1024 * 1024);
+    await g.close();
+  });
+});
+
+describe.skipIf(samba.external)("transfer sizing with slow per-byte crypto", () => {
+  const servers: SambaServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  for (const [what, global, encrypt] of [
+    ["AES-128-CCM encryption", { "server smb3 encryption algorithms": "AES-128-CCM" }, true],
+    [
+      "AES-128-CMAC signing",
+      { "server signing": "mandatory", "server smb3 signing algorithms": "AES-128-CMAC" },
+      false,
+    ],
+  ] as const) {
+    it(`uses 1 MiB x 16 under ${what}, and moves the data intact`, async () => {
+      const s = await startSamba({ global, signedCompanion: false });
+      servers.push(s);
+      const c = await Connection.connect({ host: s.host, port: s.port });
+      try {
+        const mech = negotiate({ username: s.username, password: s.password }).create({ targetName: s.host });
+        const session = await c.authenticate(mech, { encrypt });
+        const tree = await session.connectTree("share");
+        const f = await tree.create("sizing.bin", {
+          desiredAccess: 0x0012019f | 0x00010000,
+          disposition: CreateDisposition.OVERWRITE_IF,
+          createOptions: 0x00001000,
+        });
+        expect(transferSizing(f, "read")).toEqual({ chunk: 1024 * 1024, window: 16 });
+        const data = randomBytes(5 * 1024 * 1024 + 7);
+        await pipelinedWrite(f, data, 0);
+        const hash = createHash("sha256");
+        await pipelinedRead(f, 0, data.length, (ch) => void hash.update(ch), { reuseBuffers: true });
+        expect(hash.digest("hex")).toBe(sha(data));
+        await f.close();
+      } finally {
+        await c.close();
+      }
+    });
+  }
 });
