@@ -553,7 +553,7 @@ function stats(xs) {
 }
 
 function summaryLine(r) {
-  const o = stats(r.ours.map((s) => s.wall));
+  const o = stats(r.ours.map((s) => (r.op === "connect" ? s.connectMs / 1000 : s.wall)));
   const b = stats(r.smbclient.map((s) => s.wall));
   const ratio = stats(r.ratios);
   return `ours ${o ? o.median.toFixed(3) : "-"} s, smbclient ${b ? b.median.toFixed(3) : "-"} s, ratio ${ratio ? ratio.median.toFixed(2) : "-"}`;

@@ -25,6 +25,9 @@ import type { Transport, TransportHandlers } from "./transport.js";
  * malloc itself (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_) or sets
  * SMBJS_MALLOC_TUNING=0. No effect on other allocators.
  */
+/** Messages at least this large are flushed when sent rather than at the end of the tick (see send). */
+const FLUSH_NOW = 64 * 1024;
+
 let allocatorPrimed = false;
 function primeAllocator(): void {
   if (allocatorPrimed) return;
@@ -189,6 +192,9 @@ export class TcpTransport implements Transport {
     }
     socket.write(frameHeader(length));
     for (const s of segments) socket.write(s);
+    // A large message goes out at once (with whatever small ones precede it): a burst of big signed or
+    // encrypted WRITEs would otherwise wait for the last one to be sealed, leaving the server idle.
+    if (length >= FLUSH_NOW) this.flush();
   }
 
   private corked = false;
