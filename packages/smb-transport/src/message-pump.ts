@@ -577,7 +577,15 @@ export class MessagePump {
       encrypted,
       verified: false,
     };
-    if (releasable) r.release = () => recycleBuffer(message);
+    if (releasable) {
+      // Once only: a second call after the memory went to a later reply would free that reply's buffer.
+      let released = false;
+      r.release = () => {
+        if (released) return;
+        released = true;
+        recycleBuffer(message);
+      };
+    }
     if (header.messageId === UNSOLICITED_MESSAGE_ID) {
       log("<- %s unsolicited", commandName(header.command));
       if (header.command === Command.OPLOCK_BREAK) this.options.onUnsolicited?.(r);

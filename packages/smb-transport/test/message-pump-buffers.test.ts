@@ -63,6 +63,11 @@ describe("MessagePump receive buffers", () => {
     expect(r.release).toBeTypeOf("function");
     r.release!();
     expect(pool.pooledBytes).toBeGreaterThan(0);
+    // The memory goes to the next large reply; a second release of the first one must not free it.
+    const reused = pool.acquire(reply.length);
+    r.release!();
+    expect(pool.pooledBytes).toBe(0);
+    expect(isPooled(reused)).toBe(true);
 
     // A plain (unpooled) buffer: nothing to release.
     const q = pump.request({ command: READ, body });
