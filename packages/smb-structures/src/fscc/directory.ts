@@ -13,20 +13,25 @@ import { FileInformationClass } from "./constants.js";
 
 const opts = (spec: string) => ({ offsetsFrom: "self" as const, spec });
 
+/** The fields every directory class except FILE_NAMES_INFORMATION starts with, up to FileNameLength. */
+const directoryEntryHead = () => ({
+  nextEntryOffset: nextEntryOffset(),
+  fileIndex: withDefault(u32, 0),
+  creationTime: filetime,
+  lastAccessTime: filetime,
+  lastWriteTime: filetime,
+  changeTime: filetime,
+  endOfFile: i64,
+  allocationSize: i64,
+  fileAttributes: u32,
+  fileNameLength: lengthOf("fileName", u32),
+});
+
 /** 2.4.10 FILE_DIRECTORY_INFORMATION. */
 export const FileDirectoryInformationEntry = struct(
   "FILE_DIRECTORY_INFORMATION",
   {
-    nextEntryOffset: nextEntryOffset(),
-    fileIndex: withDefault(u32, 0),
-    creationTime: filetime,
-    lastAccessTime: filetime,
-    lastWriteTime: filetime,
-    changeTime: filetime,
-    endOfFile: i64,
-    allocationSize: i64,
-    fileAttributes: u32,
-    fileNameLength: lengthOf("fileName", u32),
+    ...directoryEntryHead(),
     fileName: utf16(),
   },
   opts("MS-FSCC 2.4.10"),
@@ -36,16 +41,7 @@ export const FileDirectoryInformationEntry = struct(
 export const FileFullDirectoryInformationEntry = struct(
   "FILE_FULL_DIR_INFORMATION",
   {
-    nextEntryOffset: nextEntryOffset(),
-    fileIndex: withDefault(u32, 0),
-    creationTime: filetime,
-    lastAccessTime: filetime,
-    lastWriteTime: filetime,
-    changeTime: filetime,
-    endOfFile: i64,
-    allocationSize: i64,
-    fileAttributes: u32,
-    fileNameLength: lengthOf("fileName", u32),
+    ...directoryEntryHead(),
     eaSize: withDefault(u32, 0),
     fileName: utf16(),
   },
@@ -56,16 +52,7 @@ export const FileFullDirectoryInformationEntry = struct(
 export const FileIdFullDirectoryInformationEntry = struct(
   "FILE_ID_FULL_DIR_INFORMATION",
   {
-    nextEntryOffset: nextEntryOffset(),
-    fileIndex: withDefault(u32, 0),
-    creationTime: filetime,
-    lastAccessTime: filetime,
-    lastWriteTime: filetime,
-    changeTime: filetime,
-    endOfFile: i64,
-    allocationSize: i64,
-    fileAttributes: u32,
-    fileNameLength: lengthOf("fileName", u32),
+    ...directoryEntryHead(),
     eaSize: withDefault(u32, 0),
     reserved: reserved(4),
     fileId: u64,
@@ -78,16 +65,7 @@ export const FileIdFullDirectoryInformationEntry = struct(
 export const FileBothDirectoryInformationEntry = struct(
   "FILE_BOTH_DIR_INFORMATION",
   {
-    nextEntryOffset: nextEntryOffset(),
-    fileIndex: withDefault(u32, 0),
-    creationTime: filetime,
-    lastAccessTime: filetime,
-    lastWriteTime: filetime,
-    changeTime: filetime,
-    endOfFile: i64,
-    allocationSize: i64,
-    fileAttributes: u32,
-    fileNameLength: lengthOf("fileName", u32),
+    ...directoryEntryHead(),
     eaSize: withDefault(u32, 0),
     /** ShortNameLength (1 byte), Reserved1 (1 byte), ShortName (24 bytes). */
     shortName: countedUtf16(u8, 1, 24),
@@ -100,16 +78,7 @@ export const FileBothDirectoryInformationEntry = struct(
 export const FileIdBothDirectoryInformationEntry = struct(
   "FILE_ID_BOTH_DIR_INFORMATION",
   {
-    nextEntryOffset: nextEntryOffset(),
-    fileIndex: withDefault(u32, 0),
-    creationTime: filetime,
-    lastAccessTime: filetime,
-    lastWriteTime: filetime,
-    changeTime: filetime,
-    endOfFile: i64,
-    allocationSize: i64,
-    fileAttributes: u32,
-    fileNameLength: lengthOf("fileName", u32),
+    ...directoryEntryHead(),
     eaSize: withDefault(u32, 0),
     /** ShortNameLength (1 byte), Reserved1 (1 byte), ShortName (24 bytes). */
     shortName: countedUtf16(u8, 1, 24),
@@ -124,16 +93,7 @@ export const FileIdBothDirectoryInformationEntry = struct(
 export const FileIdExtdDirectoryInformationEntry = struct(
   "FILE_ID_EXTD_DIR_INFORMATION",
   {
-    nextEntryOffset: nextEntryOffset(),
-    fileIndex: withDefault(u32, 0),
-    creationTime: filetime,
-    lastAccessTime: filetime,
-    lastWriteTime: filetime,
-    changeTime: filetime,
-    endOfFile: i64,
-    allocationSize: i64,
-    fileAttributes: u32,
-    fileNameLength: lengthOf("fileName", u32),
+    ...directoryEntryHead(),
     eaSize: withDefault(u32, 0),
     reparsePointTag: withDefault(u32, 0),
     /** FILE_ID_128 (a view into the received buffer). */
