@@ -1,18 +1,11 @@
-// The optional system-GSSAPI Kerberos provider (native/gssapi addon, MIT libgssapi_krb5 in this process)
-// against the lab's MIT KDC and Kerberos-enabled standalone smbd (tools/kerberos/kdc.mjs). Credentials come
-// from a ccache written by kinit inside the namespace; this process's GSS library reaches the KDC through
-// the relay, configured with KRB5_CONFIG = the lab's host-side krb5.conf. Skipped only when the addon is
-// not built (`pnpm --filter smb-auth run build:gssapi`).
-import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateDisposition } from "smb-structures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KdcInstance, type KerberosSmbd, startKdc } from "../../../tools/kerberos/kdc.mjs";
 import { AuthError } from "../src/errors.js";
 import { isSystemKerberosAvailable, systemKerberos } from "../src/kerberos/system-gssapi.js";
 import { negotiate } from "../src/spnego/mechanism.js";
+import { smbRoundTrip } from "./helpers/smb-round-trip.js";
 
 const available = isSystemKerberosAvailable();
 if (!available) {
@@ -52,24 +45,8 @@ describe.skipIf(!available)("system GSS-API Kerberos (native addon) with a real 
     return Connection.connect({ host: kdc.serviceHost, address: smbd.host, port: smbd.port, ...conn });
   }
 
-  async function roundTrip(s: import("smb-client").Session, share: string): Promise<void> {
-    const tree = await s.connectTree(share);
-    const data = randomBytes(100_000);
-    const name = `gss-${share}-${Date.now()}-${randomBytes(3).toString("hex")}.bin`;
-    const f = await tree.create(name, {
-      desiredAccess: 0x0012019f | 0x00010000,
-      disposition: CreateDisposition.OVERWRITE_IF,
-    });
-    let off = 0;
-    while (off < data.length) off += await f.write(data.subarray(off, off + 65536), off);
-    const back = Buffer.concat([await f.read(0, 65536), await f.read(65536, 65536)]);
-    expect(createHash("sha256").update(back).digest("hex")).toBe(
-      createHash("sha256").update(data).digest("hex"),
-    );
-    await f.close();
-    expect(readFileSync(join(smbd.sharePath, name)).equals(data)).toBe(true);
-    await tree.disconnect();
-  }
+  const roundTrip = (s: import("smb-client").Session, share: string) =>
+    smbRoundTrip(s, share, smbd.sharePath, "gss");
 
   it.each([
     ["the library's SPNEGO, signed", { mech: "spnego" }, "share", false],

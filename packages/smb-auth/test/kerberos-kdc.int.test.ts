@@ -1,12 +1,7 @@
-// The pure-TypeScript Kerberos client against a real MIT KDC (and a Kerberos-enabled standalone smbd)
-// started in a private network namespace by tools/kerberos/kdc.mjs. This process reaches them through
-// relays on its own loopback (kdc.hostKdc, smbd.port); tools such as kinit run inside the namespace.
-import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { md4 } from "smb-crypto";
-import { CreateDisposition } from "smb-structures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KdcInstance, type KerberosSmbd, startKdc } from "../../../tools/kerberos/kdc.mjs";
 import {
@@ -25,6 +20,7 @@ import { defaultSalt } from "../src/kerberos/principal.js";
 import { Credentials } from "../src/credentials.js";
 import type { AuthContext, AuthMechanism } from "../src/mechanism.js";
 import { negotiate, spnego } from "../src/spnego/mechanism.js";
+import { smbRoundTrip } from "./helpers/smb-round-trip.js";
 
 let kdc: KdcInstance;
 let smbd: KerberosSmbd;
@@ -263,24 +259,8 @@ describe("SMB sessions over Kerberos with a real smbd", () => {
     return Connection.connect({ host: kdc.serviceHost, address: smbd.host, port: smbd.port, ...conn });
   }
 
-  async function roundTrip(s: import("smb-client").Session, share: string): Promise<void> {
-    const tree = await s.connectTree(share);
-    const data = randomBytes(100_000);
-    const name = `krb-${share}-${Date.now()}-${randomBytes(3).toString("hex")}.bin`;
-    const f = await tree.create(name, {
-      desiredAccess: 0x0012019f | 0x00010000,
-      disposition: CreateDisposition.OVERWRITE_IF,
-    });
-    let off = 0;
-    while (off < data.length) off += await f.write(data.subarray(off, off + 65536), off);
-    const back = Buffer.concat([await f.read(0, 65536), await f.read(65536, 65536)]);
-    expect(createHash("sha256").update(back).digest("hex")).toBe(
-      createHash("sha256").update(data).digest("hex"),
-    );
-    await f.close();
-    expect(readFileSync(join(smbd.sharePath, name)).equals(data)).toBe(true);
-    await tree.disconnect();
-  }
+  const roundTrip = (s: import("smb-client").Session, share: string) =>
+    smbRoundTrip(s, share, smbd.sharePath, "krb");
 
   it.each([
     ["3.1.1, signed", {}, "share", false],
