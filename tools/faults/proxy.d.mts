@@ -26,4 +26,10 @@ export function startFaultProxy(opts: {
   targetHost?: string;
   targetPort: number;
   listenHost?: string;
+  /**
+   * Sees every whole message before it is forwarded (rules apply after it): for capturing headers or
+   * cutting at a chosen request. It may call cutAll() (the message is then not forwarded) or return
+   * "hold" to swallow the message (the connection stays open, as if the network held it).
+   */
+  onFrame?: (direction: "toServer" | "toClient", message: Buffer, index: number) => "hold" | void;
 }): Promise<FaultProxy>;

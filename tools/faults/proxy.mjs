@@ -4,7 +4,8 @@
 import { createServer, connect } from "node:net";
 
 /**
- * @param {{ targetHost?: string, targetPort: number, listenHost?: string }} opts
+ * @param {{ targetHost?: string, targetPort: number, listenHost?: string,
+ *   onFrame?: (direction: "toServer" | "toClient", message: Buffer, index: number) => "hold" | void }} opts
  */
 export async function startFaultProxy(opts) {
   const targetHost = opts.targetHost ?? "127.0.0.1";
@@ -51,6 +52,8 @@ export async function startFaultProxy(opts) {
   }
 
   async function apply(frame, direction, index, to, close) {
+    if (opts.onFrame?.(direction, frame.subarray(4), index) === "hold") return;
+    if (to.destroyed) return;
     const rule = rules.find((r) => r.direction === direction && r.index === index);
     if (!rule) return void (to.destroyed || to.write(frame));
     switch (rule.action) {

@@ -66,7 +66,7 @@ export class BreakHandler {
 
   private ack(open: Open, body: Buffer): void {
     open.tree
-      .send({ command: Command.OPLOCK_BREAK, body: [body], path: open.path })
+      .send({ command: Command.OPLOCK_BREAK, body: [body], path: open.path, ...open.header() })
       .catch((err: Error) => log("break acknowledgment failed: %s", err.message));
   }
 }

@@ -93,6 +93,17 @@ export interface OpenInfo {
 export interface IoOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * The request is re-sent after its connection was lost (its reply never came): on SMB 3.x it
+   * carries SMB2_FLAGS_REPLAY_OPERATION (MS-SMB2 2.2.1.2, 3.3.5.2.10).
+   */
+  replay?: boolean;
+}
+
+/** Header fields of a request on an open: ChannelSequence and the replay flag (SMB 3.x only). */
+export interface OpenHeaderFields {
+  channelSequence: number;
+  flags: number;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -129,6 +140,8 @@ export interface QueryInfoOptions {
   flags?: number;
   input?: Buffer;
   signal?: AbortSignal;
+  /** See IoOptions.replay. */
+  replay?: boolean;
 }
 
 export interface SetInfoOptions {
@@ -137,6 +150,8 @@ export interface SetInfoOptions {
   buffer: Uint8Array;
   additionalInformation?: number;
   signal?: AbortSignal;
+  /** See IoOptions.replay. */
+  replay?: boolean;
 }
 
 export interface IoctlOptions extends IoOptions {
@@ -190,6 +205,13 @@ function grantedDurability(open: Open, state: DurableState): DurableState | unde
 
 export class Open {
   closed = false;
+  /**
+   * ChannelSequence sent with every request on this open (SMB 3.x, MS-SMB2 2.2.1.2). It starts at 0
+   * and goes up by one each time the open is reclaimed after a lost connection (as Session.
+   * ChannelSequence does on a channel failure, MS-SMB2 3.2.7.1), so the server tells requests sent
+   * before the failure from those sent after it (3.3.5.2.10).
+   */
+  channelSequence = 0;
   /** Durable handle state when one was granted (reclaimable after a dropped connection). */
   durable: DurableState | undefined;
   /** What CREATE was asked with (reused by reconnect). */
@@ -323,6 +345,15 @@ export class Open {
     return this.tree.connection;
   }
 
+  /**
+   * ChannelSequence and flags for a request on this open (MS-SMB2 3.2.4.1: 3.x dialects only; older
+   * ones have a Status field there and no replay).
+   */
+  header(replay?: boolean): OpenHeaderFields {
+    if (this.connection.dialect < 0x0300) return { channelSequence: 0, flags: 0 };
+    return { channelSequence: this.channelSequence, flags: replay ? HeaderFlags.REPLAY_OPERATION : 0 };
+  }
+
   get isDirectory(): boolean {
     return (this.info.fileAttributes & 0x10) !== 0;
   }
@@ -350,7 +381,9 @@ export class Open {
       expectedResponseSize: length,
       accept: [NtStatus.STATUS_END_OF_FILE],
       path: this.path,
-      ...opts,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      ...this.header(opts.replay),
     });
     if (res.status === NtStatus.STATUS_END_OF_FILE) return Buffer.alloc(0);
     return ReadResponse.decode(res.body, 0, res.body.length, { base: -64 }).data;
@@ -369,7 +402,14 @@ export class Open {
       flags: 0,
       data: Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length),
     });
-    const res = await this.tree.send({ command: Command.WRITE, body: parts, path: this.path, ...opts });
+    const res = await this.tree.send({
+      command: Command.WRITE,
+      body: parts,
+      path: this.path,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      ...this.header(opts.replay),
+    });
     return WriteResponse.decode(res.body, 0, res.body.length, { base: -64 }).count;
   }
 
@@ -378,7 +418,9 @@ export class Open {
       command: Command.FLUSH,
       body: [FlushRequest.encode({ fileId: this.fileId })],
       path: this.path,
-      ...opts,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      ...this.header(opts.replay),
     });
   }
 
@@ -396,6 +438,7 @@ export class Open {
       path: this.path,
       accept: [NtStatus.STATUS_FILE_CLOSED],
       signal: opts.signal,
+      ...this.header(),
     });
     if (!opts.postQuery || res.status !== NtStatus.STATUS_SUCCESS) return undefined;
     const r = CloseResponse.decode(res.body, 0, res.body.length, { base: -64 });
@@ -433,6 +476,7 @@ export class Open {
       path: this.path,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
+      ...this.header(),
     });
     if (res.status !== NtStatus.STATUS_SUCCESS) return undefined;
     return QueryDirectoryResponse.decode(res.body, 0, res.body.length, { base: -64 }).buffer;
@@ -468,6 +512,7 @@ export class Open {
       expectedResponseSize: outputBufferLength,
       path: this.path,
       signal: opts.signal,
+      ...this.header(opts.replay),
     });
     return QueryInfoResponse.decode(res.body, 0, res.body.length, { base: -64 }).buffer;
   }
@@ -499,6 +544,7 @@ export class Open {
       ],
       path: this.path,
       signal: opts.signal,
+      ...this.header(opts.replay),
     });
   }
 
@@ -524,6 +570,7 @@ export class Open {
       path: this.path,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
+      ...this.header(opts.replay),
     });
     const r = IoctlResponse.decode(res.body, 0, res.body.length, { base: -64 });
     if (opts.onStatus) opts.onStatus(res.status);
@@ -566,6 +613,7 @@ export class Open {
       body: [LockRequest.encode({ fileId: this.fileId, locks })],
       path: this.path,
       signal: opts.signal,
+      ...this.header(opts.replay),
       timeoutMs:
         opts.timeoutMs ?? (elements.some((e) => !(e.flags & LockFlags.FAIL_IMMEDIATELY)) ? 0 : undefined),
     });
@@ -596,6 +644,7 @@ export class Open {
       path: this.path,
       signal: opts.signal,
       timeoutMs: 0,
+      ...this.header(),
     });
     if (res.status === NtStatus.STATUS_NOTIFY_ENUM_DIR) return [];
     const buf = ChangeNotifyResponse.decode(res.body, 0, res.body.length, { base: -64 }).buffer;
@@ -618,7 +667,9 @@ export class Open {
   /**
    * Reclaims this durable open on `tree` (a tree of a new session on a new connection with the same
    * client GUID) after its connection dropped (MS-SMB2 3.2.4.4): the handle, its position-free state
-   * and its lease come back; the Open object is re-pointed at the new tree.
+   * and its lease come back; the Open object is re-pointed at the new tree. Requests from then on
+   * carry the next ChannelSequence (the channel failed, MS-SMB2 3.2.7.1); those re-sent because their
+   * reply was lost should also pass `replay` (IoOptions).
    */
   async reconnect(tree: Tree, signal?: AbortSignal): Promise<void> {
     if (!this.durable) throw new SmbClientError(`${this.path} is not a durable open`, "ERR_SMB_NOT_DURABLE");
@@ -629,8 +680,9 @@ export class Open {
     this.fileId = fresh.fileId;
     this.info = fresh.info;
     this.closed = false;
+    this.channelSequence = (this.channelSequence + 1) & 0xffff;
     tree.connection.breaks.track(this);
-    log("durable open %s reclaimed", this.path);
+    log("durable open %s reclaimed (channel sequence %d)", this.path, this.channelSequence);
   }
 
   /** Credit charge of a READ/WRITE of `bytes` (for window sizing by callers). */

@@ -157,9 +157,10 @@ export class Session {
       conn.pump.setSessionSecurity(this.sessionId, { signingRequired: false });
     }
     log(
-      "session 0x%s up (%s)%s%s",
+      "session 0x%s up (%s%s)%s%s",
       this.sessionId.toString(16),
       mech.name,
+      this.options.previousSessionId ? `, previous 0x${this.options.previousSessionId.toString(16)}` : "",
       this.encryptData ? " encrypted" : this.signingRequired ? " signed" : "",
       this.isGuest ? " guest" : this.isAnonymous ? " anonymous" : "",
     );

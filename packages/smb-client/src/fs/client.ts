@@ -22,7 +22,7 @@ import {
 import { type CopyOptions, copyFile, cp, type CpOptions } from "./copy.js";
 import type { SmbDirent } from "./dirent.js";
 import { SmbFileHandle } from "./file-handle.js";
-import { openAt } from "./handles.js";
+import { DurableHandle } from "./durable.js";
 import {
   access,
   chmod,
@@ -256,26 +256,34 @@ export class SmbClient {
   /**
    * fs.open: a FileHandle. `flags` as in node ("r", "r+", "w", "wx", "w+", "a", "ax", "a+" or numeric
    * O_* flags). Other opens of the file are allowed to read, write and delete unless `shareAccess` says
-   * otherwise (a number of FILE_SHARE_* bits, or a string of "r", "w", "d").
+   * otherwise (a number of FILE_SHARE_* bits, or a string of "r", "w", "d"). A file handle is durable
+   * unless the `durable` option is false: it survives a dropped connection (see ConnectOptions.durable).
    */
   async open(path: AnyPath, flags?: string | number, opts?: OpenOptions | number): Promise<SmbFileHandle> {
     const o: OpenOptions = typeof opts === "object" ? opts : {};
     const f = flagToCreate(flags ?? "r");
     const p = str(path);
-    const open = await this.core.run(
+    const handle = await this.core.run(
       p,
       o,
       "open",
       (t) =>
-        openAt(t, t.path.path, {
-          desiredAccess: f.desiredAccess,
-          disposition: f.disposition,
-          createOptions: o.directory ? CreateOptionBits.DIRECTORY_FILE : CreateOptionBits.NON_DIRECTORY_FILE,
-          shareAccess: shareAccessOf(o.shareAccess),
-        }),
+        DurableHandle.open(
+          t,
+          t.path.path,
+          {
+            desiredAccess: f.desiredAccess,
+            disposition: f.disposition,
+            createOptions: o.directory
+              ? CreateOptionBits.DIRECTORY_FILE
+              : CreateOptionBits.NON_DIRECTORY_FILE,
+            shareAccess: shareAccessOf(o.shareAccess),
+          },
+          !!o.directory,
+        ),
       { idempotent: f.disposition !== 2 },
     );
-    return new SmbFileHandle(open, p, this.core, f.append);
+    return new SmbFileHandle(handle, p, this.core, f.append);
   }
 
   /** A Readable of the file (several READs in flight; `start`/`end` inclusive like fs). */

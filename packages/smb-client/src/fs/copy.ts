@@ -21,7 +21,8 @@ import { type ClientCore, isSmbPath } from "./core.js";
 import { Channel } from "./dir.js";
 import { joinDisplay, type SmbDirent } from "./dirent.js";
 import { FsStatus, hasCode, hasStatus, smbFsError, toFsError } from "./errors.js";
-import { Access, NON_DIRECTORY, openAt, RW } from "./handles.js";
+import { DurableHandle } from "./durable.js";
+import { Access, NON_DIRECTORY, RW } from "./handles.js";
 import { mapLimit } from "./limit.js";
 import { readdir, mkdir } from "./dir.js";
 import { stat, utimes } from "./meta.js";
@@ -153,10 +154,18 @@ export async function serverSideCopy(
   return true;
 }
 
-/** Copies through the client: pipelined READs feeding pipelined WRITEs, bounded memory. */
-export async function streamCopy(src: Open, dst: Open, size: number, t: TransferOptions): Promise<number> {
+/**
+ * Copies through the client: pipelined READs feeding pipelined WRITEs, bounded memory; each side
+ * recovers from a dropped connection on its own (durable handles).
+ */
+export async function streamCopy(
+  src: DurableHandle,
+  dst: DurableHandle,
+  size: number,
+  t: TransferOptions,
+): Promise<number> {
   const ch = new Channel<Buffer>();
-  const reader = pipelinedRead(src, 0, size, (chunk) => ch.push(chunk), t).then(
+  const reader = pipelinedRead(src.open, 0, size, (chunk) => ch.push(chunk), src.transfer(t)).then(
     () => ch.end(),
     (err) => ch.fail(err),
   );
@@ -168,7 +177,7 @@ export async function streamCopy(src: Open, dst: Open, size: number, t: Transfer
     }
   }
   try {
-    return await pipelinedWriteFrom(dst, chunks(), 0, t);
+    return await pipelinedWriteFrom(dst.open, chunks(), 0, dst.transfer(t));
   } finally {
     ch.cancel();
     await reader;
@@ -208,10 +217,10 @@ export async function copyFile(
           throw toFsError(err, { syscall: "copyfile", path: from, dest });
         });
         if (st.isDirectory()) throw smbFsError(FsStatus.EISDIR, { syscall: "copyfile", path: from, dest });
-        const d = await openAt(dt, dt.path.path, dstCreate);
+        const d = await DurableHandle.open(dt, dt.path.path, dstCreate);
         try {
           const rs = createReadStream(from, { highWaterMark: 1024 * 1024, signal: opts.signal });
-          await pipelinedWriteFrom(d, rs, 0, dt.transfer());
+          await pipelinedWriteFrom(d.open, rs, 0, d.transfer(dt.transfer()));
         } finally {
           await d.close().catch(() => {});
         }
@@ -225,9 +234,12 @@ export async function copyFile(
     opts,
     "copyfile",
     async (st) => {
-      const s = await openAt(st, st.path.path, { desiredAccess: Access.READ, createOptions: NON_DIRECTORY });
+      const s = await DurableHandle.open(st, st.path.path, {
+        desiredAccess: Access.READ,
+        createOptions: NON_DIRECTORY,
+      });
       try {
-        const size = Number(s.info.endOfFile);
+        const size = Number(s.open.info.endOfFile);
         if (!dRemote) {
           // SMB -> local
           const fh = await fsp.open(localPath(dst), excl ? "wx" : "w").catch((err) => {
@@ -235,7 +247,7 @@ export async function copyFile(
           });
           try {
             await pipelinedRead(
-              s,
+              s.open,
               0,
               size,
               async (chunk, off) => {
@@ -244,7 +256,7 @@ export async function copyFile(
                   done += (await fh.write(chunk, done, chunk.length - done, off + done)).bytesWritten;
               },
               // The chunk is written out before onData settles: the receive buffers can be reused.
-              { ...st.transfer(), reuseBuffers: true },
+              s.transfer({ ...st.transfer(), reuseBuffers: true }),
             );
           } finally {
             await fh.close();
@@ -256,11 +268,15 @@ export async function copyFile(
           opts,
           "copyfile",
           async (dt) => {
-            const d = await openAt(dt, dt.path.path, dstCreate);
+            const d = await DurableHandle.open(dt, dt.path.path, dstCreate);
             try {
               if (size === 0) return;
-              const sameConn = st.tree.connection === dt.tree.connection;
-              if (sameConn && opts.serverSide !== false && (await serverSideCopy(s, d, size, opts.signal)))
+              const sameConn = s.open.connection === d.open.connection;
+              if (
+                sameConn &&
+                opts.serverSide !== false &&
+                (await serverSideCopy(s.open, d.open, size, opts.signal))
+              )
                 return;
               await streamCopy(s, d, size, dt.transfer());
             } finally {

@@ -13,7 +13,8 @@ import type { TransferOptions } from "../transfer.js";
 import type { Tree } from "../tree.js";
 import { resolveAuth } from "./auth.js";
 import { getDefaults } from "./config.js";
-import { FsStatus, smbFsError, throwIfAborted, toFsError } from "./errors.js";
+import { type DurableSettings, durableSettings } from "./durable.js";
+import { FsStatus, isHandleLost, smbFsError, throwIfAborted, toFsError } from "./errors.js";
 import { type ConnectionSpec, ConnectionPool, type SessionSpec } from "./pool.js";
 import {
   createName,
@@ -63,6 +64,8 @@ const STALE_STATUSES = new Set<number>([
 ]);
 
 function isStale(err: unknown): boolean {
+  // A durable handle that could not be reclaimed: an idempotent call can still start over.
+  if (isHandleLost(err)) return true;
   if (err instanceof SmbError) return STALE_STATUSES.has(err.status);
   return (err as { code?: unknown } | undefined)?.code === "ERR_SMB_CONNECTION_CLOSED";
 }
@@ -155,6 +158,7 @@ export class ClientCore {
       ciphers: pick("ciphers"),
       signingAlgorithms: pick("signingAlgorithms"),
       kerberos: pick("kerberos"),
+      durable: pick("durable"),
     };
   }
 
@@ -240,6 +244,11 @@ export class ClientCore {
     if (o.chunkSize) t.chunkSize = o.chunkSize;
     if (o.window) t.window = o.window;
     return t;
+  }
+
+  /** Durable handle settings for a call (undefined: plain handles). */
+  durable(server: string, port: number | undefined, call: CallOptions): DurableSettings | undefined {
+    return durableSettings(this.settings(server, port, call).durable);
   }
 
   get concurrency(): number {

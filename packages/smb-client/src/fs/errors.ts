@@ -21,6 +21,8 @@ const EXTRA_CODES: ReadonlyMap<number, string> = new Map([
   [NtStatus.STATUS_NETWORK_NAME_DELETED, "ECONNRESET"],
   [NtStatus.STATUS_USER_SESSION_DELETED, "ECONNRESET"],
   [NtStatus.STATUS_NETWORK_SESSION_EXPIRED, "ECONNRESET"],
+  [NtStatus.STATUS_CONNECTION_DISCONNECTED, "ECONNRESET"],
+  [NtStatus.STATUS_CONNECTION_RESET, "ECONNRESET"],
   [NtStatus.STATUS_BAD_NETWORK_PATH, "ENOENT"],
   [NtStatus.STATUS_EA_TOO_LARGE, "E2BIG"],
   [NtStatus.STATUS_OBJECT_TYPE_MISMATCH, "EINVAL"],
@@ -55,7 +57,7 @@ export function fsCodeOf(status: number): string {
 export function smbFsError(
   status: number,
   info: FsErrorInfo,
-  extra?: { command?: number; detail?: string; cause?: unknown },
+  extra?: { command?: number; detail?: string; cause?: unknown; code?: string },
 ): SmbError {
   const e = new SmbError(status, {
     command: extra?.command,
@@ -63,7 +65,7 @@ export function smbFsError(
     syscall: info.syscall,
     detail: extra?.detail,
   });
-  const code = EXTRA_CODES.get(e.status);
+  const code = extra?.code ?? EXTRA_CODES.get(e.status);
   if (code) {
     Object.defineProperty(e, "code", { value: code, enumerable: true });
     Object.defineProperty(e, "errno", { value: ERRNO[code] ?? 0, enumerable: true });
@@ -98,10 +100,13 @@ export const FsStatus = {
 export function toFsError(err: unknown, info: FsErrorInfo): unknown {
   if (err instanceof SmbError) {
     if ((err as { fsMapped?: boolean }).fsMapped) return err;
+    const lost = isHandleLost(err);
     const e = smbFsError(err.status, info, {
       command: err.command === undefined ? undefined : COMMANDS.get(err.command),
       cause: err,
+      code: lost ? "ECONNRESET" : undefined,
     });
+    if (lost) markHandleLost(e);
     Object.defineProperty(e, "fsMapped", { value: true, enumerable: false });
     return e;
   }
@@ -117,6 +122,25 @@ export function toFsError(err: unknown, info: FsErrorInfo): unknown {
     }
   }
   return err;
+}
+
+/**
+ * The error of a request whose handle was lost with its connection and could not be reclaimed: fs code
+ * ECONNRESET whatever the status (the server's answer to the reclaim, or STATUS_CONNECTION_DISCONNECTED
+ * when there was none); `handleLost` is true.
+ */
+export function handleLostError(status: number, info: FsErrorInfo, detail: string, cause: unknown): SmbError {
+  return markHandleLost(smbFsError(status, info, { detail, cause, code: "ECONNRESET" }));
+}
+
+function markHandleLost(e: SmbError): SmbError {
+  Object.defineProperty(e, "handleLost", { value: true, enumerable: true });
+  return e;
+}
+
+/** True for the error of a handle lost with its connection (handleLostError). */
+export function isHandleLost(err: unknown): boolean {
+  return (err as { handleLost?: unknown } | undefined)?.handleLost === true;
 }
 
 /** True for an SmbError or fs error with this fs code. */

@@ -1,7 +1,9 @@
 /**
  * SmbFileHandle: fs.promises.FileHandle over an SMB open. read/write at a position (or at the handle's
  * own position when `position` is null), pipelined when larger than one READ/WRITE; stat, truncate,
- * sync, utimes, byte-range locks, streams, close and `await using`.
+ * sync, utimes, byte-range locks, streams, close and `await using`. The handle is durable unless the
+ * `durable` option says otherwise: after a dropped connection it is reclaimed and the requests whose
+ * replies were lost run again (durable.ts).
  */
 import {
   FileEndOfFileInformation,
@@ -13,6 +15,7 @@ import {
 import type { Open } from "../open.js";
 import { pipelinedRead, pipelinedWriteFrom, type TransferOptions } from "../transfer.js";
 import type { ClientCore } from "./core.js";
+import type { DurableHandle } from "./durable.js";
 import { FsStatus, smbFsError, toFsError } from "./errors.js";
 import { decodeAllInformation, basicInfoBuffer, type TimeLike } from "./meta.js";
 import type { WriteData } from "./read-write.js";
@@ -55,16 +58,24 @@ export class SmbFileHandle {
   readonly path: string;
   private position = 0;
   private closing: Promise<void> | undefined;
+  /** The underlying SMB open (re-pointed at a new connection when reclaimed). */
+  readonly open: Open;
 
   constructor(
-    /** The underlying SMB open. */
-    readonly open: Open,
+    /** The open and its recovery after a lost connection. */
+    readonly handle: DurableHandle,
     path: string,
     private readonly core: ClientCore,
     private readonly append: boolean,
   ) {
+    this.open = handle.open;
     this.path = path;
-    if (append) this.position = Number(open.info.endOfFile);
+    if (append) this.position = Number(this.open.info.endOfFile);
+  }
+
+  /** The server granted a durable handle: it survives a dropped connection. */
+  get durable(): boolean {
+    return this.handle.durable;
   }
 
   private fail(err: unknown, syscall: string): never {
@@ -77,7 +88,7 @@ export class SmbFileHandle {
   }
 
   private transfer(signal?: AbortSignal): TransferOptions {
-    return this.core.transfer(signal);
+    return this.handle.transfer(this.core.transfer(signal));
   }
 
   /** Reads into `buffer` at `offset` up to `length` bytes from `position` (null: the handle's position). */
@@ -122,7 +133,10 @@ export class SmbFileHandle {
     try {
       const max = this.open.connection.negotiated.maxReadSize;
       if (len <= max) {
-        const data = len === 0 ? Buffer.alloc(0) : await this.open.read(pos, len, { signal });
+        const data =
+          len === 0
+            ? Buffer.alloc(0)
+            : await this.handle.retry((replay) => this.open.read(pos, len, { signal, replay }), signal);
         data.copy(view, off);
         got = data.length;
       } else {
@@ -177,7 +191,8 @@ export class SmbFileHandle {
     try {
       const max = this.open.connection.negotiated.maxWriteSize;
       if (bytes.length === 0) n = 0;
-      else if (bytes.length <= max) n = await this.open.write(bytes, at);
+      else if (bytes.length <= max)
+        n = await this.handle.retry((replay) => this.open.write(bytes, at, { replay }));
       else n = await pipelinedWriteFrom(this.open, [bytes], at, this.transfer());
     } catch (err) {
       this.fail(err, "write");
@@ -236,11 +251,14 @@ export class SmbFileHandle {
   async stat(opts: { bigint?: boolean } = {}): Promise<SmbStats | SmbBigIntStats> {
     this.check("fstat");
     try {
-      const buf = await this.open.queryInfo({
-        infoType: InfoType.FILE,
-        infoClass: FileInformationClass.FileAllInformation,
-        outputBufferLength: 4096,
-      });
+      const buf = await this.handle.retry((replay) =>
+        this.open.queryInfo({
+          infoType: InfoType.FILE,
+          infoClass: FileInformationClass.FileAllInformation,
+          outputBufferLength: 4096,
+          replay,
+        }),
+      );
       return makeStats(decodeAllInformation(buf), opts.bigint);
     } catch (err) {
       this.fail(err, "fstat");
@@ -250,11 +268,14 @@ export class SmbFileHandle {
   async truncate(len: number | bigint = 0): Promise<void> {
     this.check("ftruncate");
     try {
-      await this.open.setInfo({
-        infoType: InfoType.FILE,
-        infoClass: FileInformationClass.FileEndOfFileInformation,
-        buffer: FileEndOfFileInformation.encode({ endOfFile: BigInt(len) }),
-      });
+      await this.handle.retry((replay) =>
+        this.open.setInfo({
+          infoType: InfoType.FILE,
+          infoClass: FileInformationClass.FileEndOfFileInformation,
+          buffer: FileEndOfFileInformation.encode({ endOfFile: BigInt(len) }),
+          replay,
+        }),
+      );
     } catch (err) {
       this.fail(err, "ftruncate");
     }
@@ -264,7 +285,7 @@ export class SmbFileHandle {
   async sync(): Promise<void> {
     this.check("fsync");
     try {
-      await this.open.flush();
+      await this.handle.retry((replay) => this.open.flush({ replay }));
     } catch (err) {
       this.fail(err, "fsync");
     }
@@ -277,11 +298,14 @@ export class SmbFileHandle {
   async utimes(atime: TimeLike, mtime: TimeLike): Promise<void> {
     this.check("futime");
     try {
-      await this.open.setInfo({
-        infoType: InfoType.FILE,
-        infoClass: FileInformationClass.FileBasicInformation,
-        buffer: basicInfoBuffer({ atime, mtime }),
-      });
+      await this.handle.retry((replay) =>
+        this.open.setInfo({
+          infoType: InfoType.FILE,
+          infoClass: FileInformationClass.FileBasicInformation,
+          buffer: basicInfoBuffer({ atime, mtime }),
+          replay,
+        }),
+      );
     } catch (err) {
       this.fail(err, "futime");
     }
@@ -314,21 +338,21 @@ export class SmbFileHandle {
 
   createReadStream(opts: ReadStreamOptions = {}): SmbReadStream {
     return new SmbReadStream(
-      { core: this.core, path: this.path, open: this.open },
+      { core: this.core, path: this.path, handle: this.handle },
       { autoClose: false, ...opts },
     );
   }
 
   createWriteStream(opts: WriteStreamOptions = {}): SmbWriteStream {
     return new SmbWriteStream(
-      { core: this.core, path: this.path, open: this.open },
+      { core: this.core, path: this.path, handle: this.handle },
       { autoClose: false, ...opts },
     );
   }
 
   /** CLOSE (idempotent). */
   close(): Promise<void> {
-    this.closing ??= this.open.close().then(
+    this.closing ??= this.handle.close().then(
       () => undefined,
       (err) => {
         if (err && (err as { status?: number }).status === NtStatus.STATUS_FILE_CLOSED) return;

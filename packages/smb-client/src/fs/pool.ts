@@ -4,8 +4,10 @@
  * Everything is created on first use and shared by concurrent callers (one connect, one SESSION_SETUP,
  * one TREE_CONNECT however many calls wait for it). A connection that dies is dropped at once (onClose)
  * and the next call reconnects; a session or tree the server forgot (expired, deleted) is dropped by
- * `invalidate` and re-made by the retry. Idle connections do not keep the process alive unless the
- * client asks (`keepAlive`).
+ * `invalidate` and re-made by the retry. A session lost with its connection is remembered: the next
+ * session for the same identity authenticates with it as PreviousSessionId (MS-SMB2 3.2.4.2.3), so the
+ * server tears the old one down and its durable handles can be reclaimed. Idle connections do not keep
+ * the process alive unless the client asks (`keepAlive`).
  */
 import { Connection } from "../connection.js";
 import type { ConnectionOptions } from "../options.js";
@@ -80,6 +82,10 @@ function connectionKey(spec: ConnectionSpec): string {
 
 export class ConnectionPool {
   private readonly connections = new Map<string, ConnectionEntry>();
+  /** SessionIds of sessions lost with their connection, by connection + session key. */
+  private readonly lost = new Map<string, bigint>();
+  /** Connections this pool closed on purpose (close, invalidate): not a lost connection. */
+  private readonly closedHere = new WeakSet<Connection>();
 
   /** Number of live pooled connections, sessions and trees (for tests and diagnostics). */
   get size(): { connections: number; sessions: number; trees: number } {
@@ -112,6 +118,10 @@ export class ConnectionPool {
             e.conn = conn;
             conn.onClose(() => {
               if (this.connections.get(key) === e) this.connections.delete(key);
+              for (const s of e.sessions.values()) {
+                if (s.session && s.session.sessionId !== 0n)
+                  this.lost.set(`${key}\0${s.key}`, s.session.sessionId);
+              }
             });
             if (conn.closed && this.connections.get(key) === e) this.connections.delete(key);
             return conn;
@@ -148,13 +158,17 @@ export class ConnectionPool {
       let entry = centry.sessions.get(key);
       if (!entry) {
         const e: SessionEntry = { key, trees: new Map(), promise: undefined as never };
+        const lostKey = `${centry.key}\0${key}`;
         e.promise = (async () => {
           const mech = sspec.auth.factory().create({ targetName: cspec.host });
+          const previousSessionId = process.env.NO_PREV ? undefined : this.lost.get(lostKey);
           const s = await conn.authenticate(mech, {
             encrypt: sspec.encrypt,
             allowGuest: sspec.allowGuest,
             allowAnonymous: sspec.auth.anonymous,
+            previousSessionId,
           });
+          if (this.lost.get(lostKey) === previousSessionId) this.lost.delete(lostKey);
           e.session = s;
           return s;
         })();
@@ -207,6 +221,7 @@ export class ConnectionPool {
     for (const [ck, c] of this.connections) {
       if (c.conn === what) {
         this.connections.delete(ck);
+        this.closedHere.add(c.conn);
         c.conn.close().catch(() => {});
         return;
       }
@@ -232,8 +247,15 @@ export class ConnectionPool {
     await Promise.all(
       entries.map(async (e) => {
         const conn = await e.promise.catch(() => undefined);
+        if (conn) this.closedHere.add(conn);
         await conn?.close().catch(() => {});
       }),
     );
+    this.lost.clear();
+  }
+
+  /** True for a connection the pool closed itself (close(), invalidate()), not one that was lost. */
+  closedLocally(conn: Connection): boolean {
+    return this.closedHere.has(conn);
   }
 }

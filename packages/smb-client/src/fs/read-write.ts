@@ -1,13 +1,15 @@
 /**
  * Whole-file reads and writes. Small files take one round trip (related compound CREATE + READ + CLOSE,
- * CREATE + WRITE + CLOSE); larger ones keep several READ/WRITE requests in flight through transfer.ts.
+ * CREATE + WRITE + CLOSE); larger ones keep several READ/WRITE requests in flight through transfer.ts,
+ * on a durable handle (durable.ts) that survives a dropped connection.
  */
 import { constants as bufferConstants } from "node:buffer";
 import { CreateDisposition, CreateOptions as CreateOptionBits, FileAccessRights } from "smb-structures";
 import { pipelinedRead, pipelinedWriteFrom } from "../transfer.js";
 import type { ClientCore, Target } from "./core.js";
 import { invalidArg, smbFsError, FsStatus } from "./errors.js";
-import { Access, compound, openAt, Reply, Step } from "./handles.js";
+import { DurableHandle } from "./durable.js";
+import { Access, compound, Reply, Step } from "./handles.js";
 import type { CallOptions } from "./types.js";
 
 /** Largest request compounded with CREATE/CLOSE (bigger ones go through the pipelined path). */
@@ -97,24 +99,24 @@ export async function readRest(t: Target, sharePath: string, size: number, first
   }
   const out = Buffer.allocUnsafe(size);
   first.copy(out, 0);
-  const open = await openAt(t, sharePath, {
+  const h = await DurableHandle.open(t, sharePath, {
     desiredAccess: Access.READ,
     createOptions: CreateOptionBits.NON_DIRECTORY_FILE,
   });
   try {
     const got = await pipelinedRead(
-      open,
+      h.open,
       first.length,
       size - first.length,
       (chunk, off) => {
         chunk.copy(out, off);
       },
       // Each chunk is copied out before onData returns: the receive buffers can be reused.
-      { ...t.transfer(), reuseBuffers: true },
+      h.transfer({ ...t.transfer(), reuseBuffers: true }),
     );
     return got + first.length < size ? out.subarray(0, got + first.length) : out;
   } finally {
-    await open.close().catch(() => {});
+    await h.close().catch(() => {});
   }
 }
 
@@ -167,19 +169,19 @@ async function writeStreaming(
   f: ReturnType<typeof flagToCreate>,
   at?: number,
 ) {
-  const open = await openAt(t, sharePath, {
+  const h = await DurableHandle.open(t, sharePath, {
     desiredAccess: f.desiredAccess,
     disposition: f.disposition,
     createOptions: CreateOptionBits.NON_DIRECTORY_FILE,
   });
   try {
-    const offset = at ?? (f.append ? Number(open.info.endOfFile) : 0);
+    const offset = at ?? (f.append ? Number(h.open.info.endOfFile) : 0);
     const source = isBufferLike(data) ? [toBuffer(data, o.encoding)] : asBuffers(data, o.encoding);
-    const n = await pipelinedWriteFrom(open, source, offset, t.transfer());
-    if (o.flush) await open.flush({ signal: t.signal });
+    const n = await pipelinedWriteFrom(h.open, source, offset, h.transfer(t.transfer()));
+    if (o.flush) await h.retry((replay) => h.open.flush({ signal: t.signal, replay }), t.signal);
     return n;
   } finally {
-    await open.close().catch(() => {});
+    await h.close().catch(() => {});
   }
 }
 

@@ -2,15 +2,16 @@
  * createReadStream / createWriteStream. Reads keep a window of READ requests in flight
  * (transfer.ts pipelinedRead) and stop pulling from the server while the stream's buffer is full;
  * writes feed transfer.ts pipelinedWriteFrom, which takes the next chunk only when a WRITE slot is free,
- * so memory stays bounded (window x chunk + highWaterMark) whatever the file size.
+ * so memory stays bounded (window x chunk + highWaterMark) whatever the file size. Streams hold durable
+ * handles (unless `durable` is false): a dropped connection is recovered from (durable.ts) and only a
+ * handle that cannot be reclaimed fails the stream.
  */
 import { Readable, type ReadableOptions, Writable, type WritableOptions } from "node:stream";
 import { CreateOptions as CreateOptionBits } from "smb-structures";
-import type { Open } from "../open.js";
 import { pipelinedRead, pipelinedWriteFrom, type TransferOptions } from "../transfer.js";
 import type { ClientCore } from "./core.js";
+import { DurableHandle } from "./durable.js";
 import { abortError, invalidArg, toFsError } from "./errors.js";
-import { openAt } from "./handles.js";
 import { flagToCreate } from "./read-write.js";
 import type { CallOptions } from "./types.js";
 
@@ -21,7 +22,7 @@ export interface StreamSource {
   core: ClientCore;
   path: string;
   /** An open handle to use instead of opening `path` (not closed unless autoClose). */
-  open?: Open;
+  handle?: DurableHandle;
 }
 
 export interface ReadStreamOptions extends CallOptions {
@@ -62,11 +63,12 @@ const STREAM_WRITE_CHUNK = 1024 * 1024;
 
 function transferOpts(
   core: ClientCore,
+  handle: DurableHandle,
   o: { chunkSize?: number; window?: number },
   signal: AbortSignal,
   writing = false,
 ): TransferOptions {
-  const t = core.transfer(signal);
+  const t = handle.transfer(core.transfer(signal));
   if (o.chunkSize) t.chunkSize = o.chunkSize;
   else if (writing && t.chunkSize === undefined) t.chunkSize = STREAM_WRITE_CHUNK;
   if (o.window) t.window = o.window;
@@ -106,7 +108,7 @@ export class SmbReadStream extends Readable {
   bytesRead = 0;
   /** True until the file is open. */
   pending = true;
-  private handle: Open | undefined;
+  private handle: DurableHandle | undefined;
   private readonly ownsHandle: boolean;
   private readonly ac = new AbortController();
   // A no-op until the constructor links the signal: _destroy also runs when the constructor threw.
@@ -128,8 +130,8 @@ export class SmbReadStream extends Readable {
       emitClose: true,
     } satisfies ReadableOptions);
     this.path = src.path;
-    this.handle = src.open;
-    this.ownsHandle = !src.open || opts.autoClose !== false;
+    this.handle = src.handle;
+    this.ownsHandle = !src.handle || opts.autoClose !== false;
     this.start = opts.start ?? 0;
     this.end = opts.end ?? Number.POSITIVE_INFINITY;
     this.unfollow = follow(opts.signal, this.ac);
@@ -147,15 +149,15 @@ export class SmbReadStream extends Readable {
     const f = flagToCreate(this.opts.flags ?? "r");
     this.src.core
       .run(this.src.path, { ...this.opts, signal: this.ac.signal }, "open", (t) =>
-        openAt(t, t.path.path, {
+        DurableHandle.open(t, t.path.path, {
           desiredAccess: f.desiredAccess,
           disposition: f.disposition,
           createOptions: CreateOptionBits.NON_DIRECTORY_FILE,
         }),
       )
       .then(
-        (open) => {
-          this.handle = open;
+        (handle) => {
+          this.handle = handle;
           this.pending = false;
           this.emit("open", 0);
           this.emit("ready");
@@ -173,7 +175,8 @@ export class SmbReadStream extends Readable {
     }
     if (this.started) return;
     this.started = true;
-    const open = this.handle!;
+    const handle = this.handle!;
+    const open = handle.open;
     const size = Number(open.info.endOfFile);
     const last = Math.min(this.end + 1, size);
     const length = Math.max(0, last - this.start);
@@ -188,7 +191,7 @@ export class SmbReadStream extends Readable {
           await new Promise<void>((r) => (this.wake = r));
         }
       },
-      transferOpts(this.src.core, this.opts, this.ac.signal),
+      transferOpts(this.src.core, handle, this.opts, this.ac.signal),
     ).then(
       () => {
         if (!this.destroyed) this.push(null);
@@ -206,7 +209,7 @@ export class SmbReadStream extends Readable {
     this.wake = undefined;
     w?.();
     const h = this.handle;
-    if (h && this.ownsHandle && !h.closed) {
+    if (h && this.ownsHandle && !h.open.closed) {
       h.close().then(
         () => callback(err),
         () => callback(err),
@@ -258,7 +261,7 @@ export class SmbWriteStream extends Writable {
   readonly path: string;
   bytesWritten = 0;
   pending = true;
-  private handle: Open | undefined;
+  private handle: DurableHandle | undefined;
   private readonly ownsHandle: boolean;
   private readonly ac = new AbortController();
   // A no-op until the constructor links the signal: _destroy also runs when the constructor threw.
@@ -279,8 +282,8 @@ export class SmbWriteStream extends Writable {
       emitClose: true,
     } satisfies WritableOptions);
     this.path = src.path;
-    this.handle = src.open;
-    this.ownsHandle = !src.open || opts.autoClose !== false;
+    this.handle = src.handle;
+    this.ownsHandle = !src.handle || opts.autoClose !== false;
     this.unfollow = follow(opts.signal, this.ac);
     if (opts.signal) {
       opts.signal.addEventListener("abort", () => this.destroy(abortError(opts.signal)), { once: true });
@@ -289,16 +292,16 @@ export class SmbWriteStream extends Writable {
 
   override _construct(callback: (err?: Error | null) => void): void {
     const f = flagToCreate(this.opts.flags ?? "w");
-    const ready = (open: Open) => {
-      this.handle = open;
+    const ready = (handle: DurableHandle) => {
+      this.handle = handle;
       this.pending = false;
-      const at = this.opts.start ?? (f.append ? Number(open.info.endOfFile) : 0);
+      const at = this.opts.start ?? (f.append ? Number(handle.open.info.endOfFile) : 0);
       this.queue = new WriteQueue();
       this.pump = pipelinedWriteFrom(
-        open,
+        handle.open,
         this.queue,
         at,
-        transferOpts(this.src.core, this.opts, this.ac.signal, true),
+        transferOpts(this.src.core, handle, this.opts, this.ac.signal, true),
       );
       this.pump.catch((err) => {
         this.failure = toFsError(err, { syscall: "write", path: this.path }) as Error;
@@ -312,15 +315,15 @@ export class SmbWriteStream extends Writable {
     }
     this.src.core
       .run(this.src.path, { ...this.opts, signal: this.ac.signal }, "open", (t) =>
-        openAt(t, t.path.path, {
+        DurableHandle.open(t, t.path.path, {
           desiredAccess: f.desiredAccess,
           disposition: f.disposition,
           createOptions: CreateOptionBits.NON_DIRECTORY_FILE,
         }),
       )
       .then(
-        (open) => {
-          ready(open);
+        (handle) => {
+          ready(handle);
           this.emit("open", 0);
           this.emit("ready");
           callback();
@@ -343,8 +346,12 @@ export class SmbWriteStream extends Writable {
   override _final(callback: (err?: Error | null) => void): void {
     this.queue!.end();
     this.pump!.then(async () => {
-      if (this.opts.flush) await this.handle!.flush({ signal: this.ac.signal });
-      if (this.ownsHandle) await this.handle!.close();
+      const h = this.handle!;
+      if (this.opts.flush) {
+        const signal = this.ac.signal;
+        await h.retry((replay) => h.open.flush({ signal, replay }), signal);
+      }
+      if (this.ownsHandle) await h.close();
     }).then(
       () => callback(),
       (err) => callback(toFsError(err, { syscall: "write", path: this.path }) as Error),
@@ -358,7 +365,7 @@ export class SmbWriteStream extends Writable {
     const h = this.handle;
     const closeIt = async () => {
       if (this.pump) await this.pump.catch(() => {});
-      if (h && this.ownsHandle && !h.closed) await h.close().catch(() => {});
+      if (h && this.ownsHandle && !h.open.closed) await h.close().catch(() => {});
     };
     closeIt().then(() => callback(err));
   }

@@ -24,6 +24,17 @@ export interface CredentialOptions {
  */
 export type KerberosSettings = Omit<KerberosOptions, "credentials">;
 
+/** Durable handle settings (see ConnectOptions.durable). */
+export interface DurableOptions {
+  /**
+   * How long the server keeps a handle after its connection dropped, and how long the client keeps
+   * trying to reclaim it (ms, default 60 000; the server may grant less).
+   */
+  timeoutMs?: number;
+  /** Reclaims one request may go through before it fails (default 3). */
+  attempts?: number;
+}
+
 /** How to reach and talk to a server; per client, per registered server or per call. */
 export interface ConnectOptions {
   /** TCP port (default 445); a port in an smb:// URL wins. */
@@ -55,6 +66,16 @@ export interface ConnectOptions {
   allowUrlPassword?: boolean;
   /** Read SMB_USER / SMB_PASSWORD / SMB_DOMAIN when nothing else names a user (default false). */
   credentialsFromEnv?: boolean;
+  /**
+   * Files held open -- FileHandles, read and write streams, the handles inside large readFile,
+   * writeFile and copy transfers -- ask for a durable handle (MS-SMB2 3.2.4.3.5: v2 with a lease on
+   * SMB 3.x, v1 with a batch oplock on 2.x; breaks are acknowledged at once). When the connection drops
+   * (or the server forgets the session or tree) under such a handle, the client reconnects through the
+   * pool, reclaims the handle and re-sends what was not confirmed (with the replay flag on 3.x); where
+   * the server did not grant durability, or the reclaim fails within `timeoutMs`, the call fails with
+   * ECONNRESET naming the NTSTATUS. Default true; false opens plain handles (no lease, no reclaim).
+   */
+  durable?: boolean | DurableOptions;
   /** Ciphers / signing algorithms offered on SMB 3.1.1, in preference order. */
   ciphers?: CipherAlgorithm[];
   signingAlgorithms?: SigningAlgorithm[];
