@@ -31,5 +31,5 @@ export function startFaultProxy(opts: {
    * cutting at a chosen request. It may call cutAll() (the message is then not forwarded) or return
    * "hold" to swallow the message (the connection stays open, as if the network held it).
    */
-  onFrame?: (direction: "toServer" | "toClient", message: Buffer, index: number) => "hold" | void;
+  onFrame?: (direction: "toServer" | "toClient", message: Buffer, index: number) => "hold" | undefined;
 }): Promise<FaultProxy>;

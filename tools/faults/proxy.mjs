@@ -5,7 +5,7 @@ import { createServer, connect } from "node:net";
 
 /**
  * @param {{ targetHost?: string, targetPort: number, listenHost?: string,
- *   onFrame?: (direction: "toServer" | "toClient", message: Buffer, index: number) => "hold" | void }} opts
+ *   onFrame?: (direction: "toServer" | "toClient", message: Buffer, index: number) => "hold" | undefined }} opts
  */
 export async function startFaultProxy(opts) {
   const targetHost = opts.targetHost ?? "127.0.0.1";

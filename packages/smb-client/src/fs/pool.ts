@@ -161,7 +161,7 @@ export class ConnectionPool {
         const lostKey = `${centry.key}\0${key}`;
         e.promise = (async () => {
           const mech = sspec.auth.factory().create({ targetName: cspec.host });
-          const previousSessionId = process.env.NO_PREV ? undefined : this.lost.get(lostKey);
+          const previousSessionId = this.lost.get(lostKey);
           const s = await conn.authenticate(mech, {
             encrypt: sspec.encrypt,
             allowGuest: sspec.allowGuest,
