@@ -75,7 +75,13 @@ export interface CreateOptions {
    * with a batch oplock on 2.x. A durable open survives a dropped connection and is reclaimed with
    * `Open.reconnect` on a new session (same client GUID) within `timeoutMs`.
    */
-  durable?: { timeoutMs?: number; persistent?: boolean };
+  durable?: { timeoutMs?: number; persistent?: boolean; createGuid?: string; leaseKey?: string };
+  /**
+   * The CREATE is sent again after its connection dropped before the reply (SMB 3.x: with
+   * SMB2_FLAGS_REPLAY_OPERATION and the first attempt's `durable.createGuid`, so a server that did
+   * open the file returns that open, MS-SMB2 3.3.5.9.10).
+   */
+  replay?: boolean;
   signal?: AbortSignal;
 }
 
@@ -182,12 +188,12 @@ export interface DurableState {
   granted: boolean;
 }
 
-function newDurableState(tree: Tree, o: { timeoutMs?: number; persistent?: boolean }): DurableState {
+function newDurableState(tree: Tree, o: NonNullable<CreateOptions["durable"]>): DurableState {
   const v2 = tree.connection.dialect >= 0x0300;
   return {
     version: v2 ? 2 : 1,
-    createGuid: randomGuid(),
-    leaseKey: v2 ? randomGuid() : undefined,
+    createGuid: o.createGuid ?? randomGuid(),
+    leaseKey: v2 ? (o.leaseKey ?? randomGuid()) : undefined,
     timeoutMs: o.timeoutMs ?? 60_000,
     persistent: !!o.persistent,
     granted: false,
@@ -290,10 +296,11 @@ export class Open {
       name: path,
       createContexts: contexts,
     });
+    const replay = o.replay && tree.connection.dialect >= 0x0300 ? HeaderFlags.REPLAY_OPERATION : 0;
     return tree.secure({
       command: Command.CREATE,
       body: [body],
-      flags: o.dfs ? HeaderFlags.DFS_OPERATIONS : 0,
+      flags: (o.dfs ? HeaderFlags.DFS_OPERATIONS : 0) | replay,
       signal: o.signal,
     });
   }
@@ -673,7 +680,8 @@ export class Open {
    */
   async reconnect(tree: Tree, signal?: AbortSignal): Promise<void> {
     if (!this.durable) throw new SmbClientError(`${this.path} is not a durable open`, "ERR_SMB_NOT_DURABLE");
-    const req = Open.createRequest(tree, this.path, this.createOptions, this.durable, this.fileId);
+    const o = { ...this.createOptions, replay: false };
+    const req = Open.createRequest(tree, this.path, o, this.durable, this.fileId);
     const res = await tree.connection.send({ ...req, signal, path: this.path });
     const fresh = Open.fromResponse(tree, this.path, res);
     this.tree = tree;

@@ -8,7 +8,7 @@
  * bounded (attempts, the durable timeout); when it is impossible every request of the handle fails
  * with ECONNRESET (handleLostError) naming the status -- never a short transfer reported complete.
  */
-import { NtStatus } from "smb-structures";
+import { NtStatus, randomGuid, ShareCapabilities } from "smb-structures";
 import { SmbError } from "../errors.js";
 import { log } from "../log.js";
 import type { CreateOptions, Open } from "../open.js";
@@ -17,7 +17,7 @@ import type { Tree } from "../tree.js";
 import type { Target } from "./core.js";
 import { handleLostError } from "./errors.js";
 import { openAt } from "./handles.js";
-import type { ConnectionPool } from "./pool.js";
+import { type ConnectionPool, raceSignal } from "./pool.js";
 import type { DurableOptions } from "./types.js";
 
 export interface DurableSettings {
@@ -90,18 +90,42 @@ export class DurableHandle {
    */
   static async open(t: Target, sharePath: string, o: CreateOptions, plain = false): Promise<DurableHandle> {
     const settings = plain ? undefined : t.core.durable(t.path.server, t.path.port, t.call);
-    const open = await openAt(
-      t,
-      sharePath,
-      settings ? { ...o, durable: { timeoutMs: settings.timeoutMs } } : o,
-    );
     const { signal: _ignored, ...call } = t.call;
-    return new DurableHandle(open, {
+    const source: DurableHandleSource = {
       pool: t.core.pool,
       tree: (signal) => t.core.tree(t.path, { ...call, signal }),
       settings,
       path: t.display,
-    });
+    };
+    if (!settings) return new DurableHandle(await openAt(t, sharePath, o), source);
+    // MS-SMB2 3.2.4.3.5: a continuously available share gets a persistent handle.
+    const persistent = !!(t.tree.capabilities & ShareCapabilities.CONTINUOUS_AVAILABILITY);
+    const durable = {
+      timeoutMs: settings.timeoutMs,
+      persistent,
+      createGuid: randomGuid(),
+      leaseKey: randomGuid(),
+    };
+    const conn = t.tree.connection;
+    try {
+      return new DurableHandle(await openAt(t, sharePath, { ...o, durable }), source);
+    } catch (err) {
+      if (
+        !isConnectionLoss(err) ||
+        conn.dialect < 0x0300 ||
+        t.signal?.aborted ||
+        source.pool.closedLocally(conn)
+      )
+        throw err;
+      // The connection dropped under the CREATE, which may have opened the file: send it again on a
+      // fresh connection with the same CreateGuid and the replay flag, so a server that did open it
+      // returns that open instead of leaving it behind (MS-SMB2 3.3.5.9.10).
+      log("replaying the CREATE of %s after a lost connection", t.display);
+      const tree = await t.core.tree(t.path, t.call);
+      const { name, dfs } = t.name(sharePath);
+      const open = await raceSignal(tree.create(name, { ...o, dfs, durable, replay: true }), t.signal);
+      return new DurableHandle(open, source);
+    }
   }
 
   /** The server granted durability (a lost connection can be recovered from). */
