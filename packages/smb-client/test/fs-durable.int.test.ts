@@ -216,6 +216,15 @@ describe.skipIf(samba.external)("durable handles of the high-level API", () => {
     expect(onDisk("durable", "replayed.bin").toString()).toBe("replayed");
   });
 
+  it("reports the lost connection, not EEXIST, when a replayed exclusive create collides", async () => {
+    const c = client();
+    await c.stat(path("durable", ""));
+    cutAt(Command.CREATE, 1, true);
+    const err = await c.open(path("durable", "exclusive.bin"), "wx").catch((e) => e);
+    expect(err.code).toBe("ERR_SMB_CONNECTION_CLOSED");
+    expect(seen.filter((s) => s.command === Command.CREATE).length).toBe(2);
+  });
+
   it("fails with ECONNRESET when the share granted no durable handle (no short file reported complete)", async () => {
     const c = client();
     const fh = await c.open(path("plain", "plain.bin"), "w");

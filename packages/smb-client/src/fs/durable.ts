@@ -123,7 +123,12 @@ export class DurableHandle {
       log("replaying the CREATE of %s after a lost connection", t.display);
       const tree = await t.core.tree(t.path, t.call);
       const { name, dfs } = t.name(sharePath);
-      const open = await raceSignal(tree.create(name, { ...o, dfs, durable, replay: true }), t.signal);
+      const replayed = tree.create(name, { ...o, dfs, durable, replay: true });
+      const open = await raceSignal(replayed, t.signal).catch((e: unknown) => {
+        // A server that does not recognise the replay (Samba) opens anew: an exclusive create then
+        // collides with the file the lost CREATE may have made. Whether it did is unknown: the loss.
+        throw SmbError.is(e, NtStatus.STATUS_OBJECT_NAME_COLLISION) ? err : e;
+      });
       return new DurableHandle(open, source);
     }
   }
