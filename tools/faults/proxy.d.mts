@@ -29,7 +29,13 @@ export function startFaultProxy(opts: {
   /**
    * Sees every whole message before it is forwarded (rules apply after it): for capturing headers or
    * cutting at a chosen request. It may call cutAll() (the message is then not forwarded) or return
-   * "hold" to swallow the message (the connection stays open, as if the network held it).
+   * "hold" to swallow the message (the connection stays open, as if the network held it). `link` numbers
+   * the proxied connections from 1 (as `connections` counts them).
    */
-  onFrame?: (direction: "toServer" | "toClient", message: Buffer, index: number) => "hold" | undefined;
+  onFrame?: (
+    direction: "toServer" | "toClient",
+    message: Buffer,
+    index: number,
+    link: number,
+  ) => "hold" | undefined;
 }): Promise<FaultProxy>;

@@ -5,7 +5,7 @@ import { createServer, connect } from "node:net";
 
 /**
  * @param {{ targetHost?: string, targetPort: number, listenHost?: string,
- *   onFrame?: (direction: "toServer" | "toClient", message: Buffer, index: number) => "hold" | undefined }} opts
+ *   onFrame?: (direction: "toServer" | "toClient", message: Buffer, index: number, link: number) => "hold" | undefined }} opts
  */
 export async function startFaultProxy(opts) {
   const targetHost = opts.targetHost ?? "127.0.0.1";
@@ -17,7 +17,7 @@ export async function startFaultProxy(opts) {
   let connections = 0;
 
   const server = createServer((client) => {
-    connections++;
+    const id = ++connections;
     const upstream = connect({ host: targetHost, port: opts.targetPort });
     const link = { client, server: upstream };
     links.add(link);
@@ -30,12 +30,12 @@ export async function startFaultProxy(opts) {
     upstream.on("error", close);
     client.on("close", close);
     upstream.on("close", close);
-    pipeFrames(client, upstream, "toServer", close);
-    pipeFrames(upstream, client, "toClient", close);
+    pipeFrames(client, upstream, "toServer", close, id);
+    pipeFrames(upstream, client, "toClient", close, id);
   });
 
   /** Forwards whole frames so rules can act on frame boundaries. */
-  function pipeFrames(from, to, direction, close) {
+  function pipeFrames(from, to, direction, close, id) {
     let buf = Buffer.alloc(0);
     let chain = Promise.resolve();
     from.on("data", (chunk) => {
@@ -46,13 +46,13 @@ export async function startFaultProxy(opts) {
         const frame = buf.subarray(0, 4 + len);
         buf = buf.subarray(4 + len);
         const index = counts[direction]++;
-        chain = chain.then(() => apply(frame, direction, index, to, close));
+        chain = chain.then(() => apply(frame, direction, index, to, close, id));
       }
     });
   }
 
-  async function apply(frame, direction, index, to, close) {
-    if (opts.onFrame?.(direction, frame.subarray(4), index) === "hold") return;
+  async function apply(frame, direction, index, to, close, id) {
+    if (opts.onFrame?.(direction, frame.subarray(4), index, id) === "hold") return;
     if (to.destroyed) return;
     const rule = rules.find((r) => r.direction === direction && r.index === index);
     if (!rule) return void (to.destroyed || to.write(frame));

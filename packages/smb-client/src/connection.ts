@@ -8,6 +8,7 @@ import type { AuthMechanism } from "smb-auth";
 import { type CipherAlgorithm, cipherAlgorithmFromId, PreauthHash, type SigningAlgorithm } from "smb-crypto";
 import {
   Command,
+  EchoRequest,
   findNegotiateContext,
   GlobalCapabilities,
   type NegotiateContext,
@@ -315,6 +316,11 @@ export class Connection {
   /** Sends a compound; returns every reply (status checks are the caller's: compounds fail partially). */
   compound(items: RequestOptions[], related: boolean): Promise<SmbResponse[]> {
     return this.pump.compound(items, related);
+  }
+
+  /** ECHO (MS-SMB2 3.2.4.16): resolves when the server answers; tells a live connection from a dead one. */
+  async echo(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    await this.send({ command: Command.ECHO, body: [EchoRequest.encode({})], ...opts });
   }
 
   /** Logs off every session and closes the transport. */

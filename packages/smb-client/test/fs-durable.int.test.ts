@@ -57,8 +57,12 @@ describe.skipIf(samba.external)("durable handles of the high-level API", () => {
         answered: number;
         /** Forward the n-th request too: only its answer is lost. */
         forwardLast: boolean;
+        /** Instead of cutting, the connection goes silent from the n-th request on (no reset). */
+        stall: boolean;
       }
     | undefined;
+  /** The proxied connection that went silent. */
+  let silent: number | undefined;
   /** The answer swallowed at the cut. */
   let swallowed: Buffer | undefined;
   const clients: SmbClient[] = [];
@@ -70,7 +74,8 @@ describe.skipIf(samba.external)("durable handles of the high-level API", () => {
     });
     proxy = await startFaultProxy({
       targetPort: server.port,
-      onFrame: (direction, m) => {
+      onFrame: (direction, m, _index, link) => {
+        if (link === silent) return "hold";
         if (m.readUInt32BE(0) !== 0xfe534d42) return;
         const command = m.readUInt16LE(12);
         const p = plan;
@@ -86,6 +91,11 @@ describe.skipIf(samba.external)("durable handles of the high-level API", () => {
           if (!p.holding && ++p.k < p.n) {
             p.sent++;
             return;
+          }
+          if (p.stall) {
+            silent = link;
+            plan = undefined;
+            return "hold";
           }
           if (!p.holding && p.forwardLast) {
             p.sent++;
@@ -113,6 +123,7 @@ describe.skipIf(samba.external)("durable handles of the high-level API", () => {
   });
   afterEach(async () => {
     plan = undefined;
+    silent = undefined;
     await Promise.all(clients.splice(0).map((c) => c.close()));
   });
   afterAll(async () => {
@@ -135,7 +146,13 @@ describe.skipIf(samba.external)("durable handles of the high-level API", () => {
   /** Cut every connection in the middle of a pipeline of `command` requests (see `plan`). */
   function cutAt(command: number, n: number, forwardLast = false): void {
     seen = [];
-    plan = { command, n, k: 0, holding: false, sent: 0, answered: 0, forwardLast };
+    plan = { command, n, k: 0, holding: false, sent: 0, answered: 0, forwardLast, stall: false };
+  }
+
+  /** The connection goes silent (nothing passes, no reset) at the n-th request of `command`. */
+  function silenceAt(command: number, n: number): void {
+    seen = [];
+    plan = { command, n, k: 0, holding: false, sent: 0, answered: 0, forwardLast: false, stall: true };
   }
 
   const path = (share: string, name: string) => `//127.0.0.1/${share}/${name}`;
@@ -192,6 +209,36 @@ describe.skipIf(samba.external)("durable handles of the high-level API", () => {
     expect(sha(Buffer.concat(parts))).toBe(sha(data));
     expect(proxy.connections - before).toBe(2);
     expect(seen.some((s) => s.command === Command.READ && s.flags & HeaderFlags.REPLAY_OPERATION)).toBe(true);
+  });
+
+  it("reclaims a handle whose connection went silent: request timeout, unanswered ECHO, reclaim", async () => {
+    const c = client({ timeout: 1000, chunkSize: MiB, window: 4 });
+    const data = randomBytes(12 * MiB);
+    const fh = await c.open(path("durable", "silent.bin"), "w");
+    expect(fh.durable).toBe(true);
+    const before = proxy.connections;
+    silenceAt(Command.WRITE, 3);
+    const t0 = Date.now();
+    await fh.write(data, 0, data.length, 0);
+    expect(Date.now() - t0).toBeLessThan(6000);
+    await fh.close();
+    expect(proxy.connections - before).toBe(1);
+    expect(sha(onDisk("durable", "silent.bin"))).toBe(sha(data));
+  });
+
+  it("replaces a pooled connection that went silent on the next call", async () => {
+    const c = client({ timeout: 1000 });
+    writeFileSync(`${server.shares.durable!.path}/quiet.txt`, "quiet");
+    expect(await c.readFile(path("durable", "quiet.txt"), "utf8")).toBe("quiet");
+    const conn = c.core.pool.liveConnections[0]!;
+    silenceAt(Command.CREATE, 1);
+    const t0 = Date.now();
+    const err = await c.readFile(path("durable", "quiet.txt")).catch((e) => e);
+    expect(err.code).toBe("ERR_SMB_TIMEOUT");
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(conn.closed).toBe(true);
+    expect(await c.readFile(path("durable", "quiet.txt"), "utf8")).toBe("quiet");
+    expect(c.core.pool.liveConnections[0]).not.toBe(conn);
   });
 
   it("replays a durable CREATE whose reply was lost, with the same CreateGuid and the replay flag", async () => {

@@ -15,6 +15,7 @@ import { resolveAuth } from "./auth.js";
 import { getDefaults } from "./config.js";
 import { type DurableSettings, durableSettings } from "./durable.js";
 import { FsStatus, isHandleLost, smbFsError, throwIfAborted, toFsError } from "./errors.js";
+import { isTimeout, stillAnswers } from "./liveness.js";
 import { type ConnectionSpec, ConnectionPool, type SessionSpec } from "./pool.js";
 import {
   createName,
@@ -313,6 +314,8 @@ export class ClientCore {
                 }
                 continue;
               }
+              // A timeout on a connection that is dead altogether: it is closed, the next call reconnects.
+              if (tree && isTimeout(err)) await stillAnswers(tree.connection);
               if (isTargetFailure(err) && !call.signal?.aborted) {
                 await resolver.targetFailed?.(p, cand, err, ctx);
                 if (firstErr === undefined) firstErr = err;

@@ -9,6 +9,7 @@
  * with ECONNRESET (handleLostError) naming the status -- never a short transfer reported complete.
  */
 import { NtStatus, randomGuid, ShareCapabilities } from "smb-structures";
+import { ConnectionClosedError } from "smb-transport";
 import { SmbError } from "../errors.js";
 import { log } from "../log.js";
 import type { CreateOptions, Open } from "../open.js";
@@ -16,6 +17,7 @@ import type { RequestRetry } from "../transfer.js";
 import type { Tree } from "../tree.js";
 import type { Target } from "./core.js";
 import { handleLostError } from "./errors.js";
+import { isTimeout, stillAnswers } from "./liveness.js";
 import { openAt } from "./handles.js";
 import { type ConnectionPool, raceSignal } from "./pool.js";
 import type { DurableOptions } from "./types.js";
@@ -150,11 +152,17 @@ export class DurableHandle {
       const generation = this.generation;
       try {
         return await attempt(replay);
-      } catch (err) {
+      } catch (failure) {
+        let err = failure;
         const settings = this.source.settings;
-        if (!settings || !isConnectionLoss(err) || signal?.aborted || this.closing) throw err;
+        // A timeout on a connection that no longer answers at all is a lost connection too.
+        const conn = this.open.connection;
+        if (settings && isTimeout(err) && !(await stillAnswers(conn))) {
+          err = new ConnectionClosedError("no answer to a request nor to an ECHO", { cause: err });
+        }
+        if (!settings || !isConnectionLoss(err) || signal?.aborted || this.closing) throw failure;
         // The client closed its pool (close()): no reclaim behind the caller's back.
-        if (this.source.pool.closedLocally(this.open.connection)) throw err;
+        if (this.source.pool.closedLocally(conn)) throw failure;
         if (++reclaims > settings.attempts) {
           throw this.fail(err, `the connection was lost ${reclaims} times under one request`);
         }
