@@ -202,11 +202,16 @@ function newDurableState(tree: Tree, o: NonNullable<CreateOptions["durable"]>): 
 
 function grantedDurability(open: Open, state: DurableState): DurableState | undefined {
   const c = open.responseContexts;
-  const granted =
-    state.version === 2
-      ? CreateContexts.durableHandleResponseV2.find(c) !== undefined
-      : c.some((x) => x.name === "DHnQ");
-  return granted ? { ...state, granted } : undefined;
+  if (state.version === 1) return c.some((x) => x.name === "DHnQ") ? { ...state, granted: true } : undefined;
+  const v2 = CreateContexts.durableHandleResponseV2.find(c);
+  if (!v2) return undefined;
+  // MS-SMB2 2.2.14.2.12: how long the server waits for the reconnect (0: its default, keep ours).
+  return {
+    ...state,
+    granted: true,
+    timeoutMs: v2.timeout > 0 ? v2.timeout : state.timeoutMs,
+    persistent: !!(v2.flags & DurableHandleFlags.PERSISTENT),
+  };
 }
 
 export class Open {

@@ -249,7 +249,12 @@ export class DurableHandle {
         if (pause > 0) await new Promise((r) => setTimeout(r, pause));
       }
     }
-    throw this.fail(last, `the durable handle could not be reclaimed within ${settings.timeoutMs} ms`);
+    throw this.fail(
+      last,
+      last instanceof SmbError
+        ? "the server refused to reclaim the durable handle"
+        : `the durable handle could not be reclaimed within ${deadline - start} ms`,
+    );
   }
 
   /** The typed error of a lost handle: the server's status when it answered, else DISCONNECTED. */
