@@ -118,6 +118,8 @@ export class ConnectionPool {
             e.conn = conn;
             conn.onClose(() => {
               if (this.connections.get(key) === e) this.connections.delete(key);
+              // Closed here on purpose (its sessions logged off first): nothing was lost.
+              if (this.closedHere.has(conn)) return;
               for (const s of e.sessions.values()) {
                 if (s.session && s.session.sessionId !== 0n)
                   this.lost.set(`${key}\0${s.key}`, s.session.sessionId);
