@@ -57,7 +57,7 @@ function fakeHandle(o: { granted?: boolean; reconnect?: () => Promise<void>; clo
     settings: { timeoutMs: 2000, attempts: 2 },
     path: "//h/s/f",
   });
-  return { h, open, tree };
+  return { h, open, tree, pool: pool as unknown as { invalidate: ReturnType<typeof vi.fn> } };
 }
 
 const lost = () => new ConnectionClosedError("reset by peer");
@@ -81,6 +81,16 @@ describe("DurableHandle.retry", () => {
     expect(open.reconnect).toHaveBeenCalledTimes(1);
     expect(tree).toHaveBeenCalledTimes(1);
     for (const c of calls) expect(c).toEqual([false, true]);
+  });
+
+  it("reclaims when the server forgot the session (connection still up), dropping it from the pool", async () => {
+    const { h, open, pool } = fakeHandle();
+    open.connection.closed = false;
+    const forgot = new SmbError(NtStatus.STATUS_USER_SESSION_DELETED);
+    const r = await h.retry(async (replay) => (replay ? "again" : Promise.reject(forgot)));
+    expect(r).toBe("again");
+    expect(pool.invalidate).toHaveBeenCalledWith(open.tree.session);
+    expect(open.reconnect).toHaveBeenCalledTimes(1);
   });
 
   it("passes other failures through untouched", async () => {

@@ -198,6 +198,19 @@ describe.skipIf(samba.external)("durable handles of the high-level API", () => {
     expect(sha(onDisk("durable", "handle.bin"))).toBe(sha(data));
   });
 
+  it("finishes a large readFile cut in the middle", async () => {
+    const data = randomBytes(16 * MiB);
+    writeFileSync(`${server.shares.durable!.path}/whole.bin`, data);
+    const c = client({ chunkSize: MiB, window: 4 });
+    const before = proxy.connections;
+    cutAt(Command.READ, 6);
+    const back = await c.readFile(path("durable", "whole.bin"));
+    expect(sha(back)).toBe(sha(data));
+    expect(proxy.connections - before).toBe(2);
+    // Recovered by reclaiming the handle (re-sent READs), not by starting the call over.
+    expect(seen.some((s) => s.command === Command.READ && s.flags & HeaderFlags.REPLAY_OPERATION)).toBe(true);
+  });
+
   it("finishes a read stream cut in the middle", async () => {
     const data = randomBytes(24 * MiB);
     writeFileSync(`${server.shares.durable!.path}/read.bin`, data);
