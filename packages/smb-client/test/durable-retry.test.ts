@@ -93,6 +93,20 @@ describe("DurableHandle.retry", () => {
     expect(open.reconnect).toHaveBeenCalledTimes(1);
   });
 
+  it("lets a caller give up (signal) while the reclaim goes on for the others", async () => {
+    let finish: () => void = () => {};
+    const { h, open } = fakeHandle({ reconnect: () => new Promise<void>((r) => (finish = r)) });
+    const ac = new AbortController();
+    const mine = h.retry(async (replay) => (replay ? 1 : Promise.reject(lost())), ac.signal);
+    const other = h.retry(async (replay) => (replay ? 2 : Promise.reject(lost())));
+    await new Promise((r) => setTimeout(r, 10));
+    ac.abort();
+    await expect(mine).rejects.toMatchObject({ name: "AbortError" });
+    finish();
+    expect(await other).toBe(2);
+    expect(open.reconnect).toHaveBeenCalledTimes(1);
+  });
+
   it("passes other failures through untouched", async () => {
     const { h, open } = fakeHandle();
     const denied = new SmbError(NtStatus.STATUS_ACCESS_DENIED);

@@ -166,7 +166,8 @@ export class DurableHandle {
         if (++reclaims > settings.attempts) {
           throw this.fail(err, `the connection was lost ${reclaims} times under one request`);
         }
-        await this.reclaim(generation, err);
+        // The reclaim goes on for the handle's other requests when this caller gives up.
+        await raceSignal(this.reclaim(generation, err), signal);
         replay = true;
       }
     }
