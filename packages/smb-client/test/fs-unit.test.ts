@@ -1,7 +1,13 @@
 // The high-level API's pure parts: credential choice, open flags, stats, dirents, path strings, error
 // mapping, the concurrency limiter, the channel, global defaults.
 import { Credentials } from "smb-auth";
-import { FILETIME_UNIX_EPOCH, NtStatus } from "smb-structures";
+import {
+  FILETIME_UNIX_EPOCH,
+  FileIdFullDirectoryInformation,
+  FileIdFullDirectoryInformationEntry,
+  NtStatus,
+  walkDirectoryEntries,
+} from "smb-structures";
 import { describe, expect, it } from "vitest";
 import { resolveAuth } from "../src/fs/auth.js";
 import { Channel } from "../src/fs/dir.js";
@@ -159,6 +165,42 @@ describe("stats and dirents", () => {
       "//s/share",
     );
     expect([l.isSymbolicLink(), l.isDirectory(), l.reparseTag]).toEqual([true, false, 0xa000000c]);
+  });
+
+  it("a listing's Dirent (read from the QUERY_DIRECTORY buffer) equals one built from the decoded entry", () => {
+    const entries = [
+      { ...info, fileName: "a.txt", eaSize: 0, fileId: 7n },
+      { ...info, fileName: "dir", fileAttributes: 0x10, eaSize: 0, fileId: 2n ** 63n + 5n },
+      { ...info, fileName: "l", fileAttributes: 0x410, eaSize: 0xa000000c, fileId: 9n },
+      {
+        ...info,
+        fileName: "odd times",
+        creationTime: 0n,
+        lastWriteTime: ft(1_700_000_000_123) + 7n,
+        endOfFile: 2n ** 60n + 3n,
+        eaSize: 0,
+        fileId: 1n,
+      },
+    ];
+    const buf = Buffer.alloc(FileIdFullDirectoryInformation.size(entries));
+    FileIdFullDirectoryInformation.write(buf, 0, entries, { base: 0 });
+    const at: number[] = [];
+    walkDirectoryEntries(FileIdFullDirectoryInformationEntry, buf, 0, buf.length, (p) => at.push(p));
+    const fields = ["name", "attributes", "reparseTag", "size", "allocationSize", "ino"] as const;
+    const times = ["mtimeMs", "atimeMs", "ctimeMs", "birthtimeMs", "mtime", "birthtime"] as const;
+    for (const [i, e] of entries.entries()) {
+      const want = new SmbDirent(e, "//s/share");
+      const got = new SmbDirent(buf, "//s/share", at[i]!, e.fileName);
+      for (const f of [...fields, ...times, "fullPath"] as const) expect([f, got[f]]).toEqual([f, want[f]]);
+      expect([got.isFile(), got.isDirectory(), got.isSymbolicLink()]).toEqual([
+        want.isFile(),
+        want.isDirectory(),
+        want.isSymbolicLink(),
+      ]);
+      expect(got.stat()).toEqual(want.stat());
+      expect(got.stat({ bigint: true })).toEqual(want.stat({ bigint: true }));
+      expect(got.isDirectory()).toBe(e.fileName === "dir");
+    }
   });
 
   it("joins display paths in the caller's style", () => {

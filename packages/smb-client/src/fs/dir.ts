@@ -10,56 +10,71 @@ import {
   Command,
   CreateDisposition,
   FileAttributes,
-  FileIdFullDirectoryInformation,
   FileInformationClass,
+  FileNamesInformationEntry,
   NtStatus,
   QueryDirectoryFlags,
   QueryDirectoryRequest,
   QueryDirectoryResponse,
   RELATED_FILE_ID,
+  walkDirectoryEntries,
 } from "smb-structures";
 import type { SmbResponse } from "smb-transport";
 import { SmbError } from "../errors.js";
 import { joinSharePath } from "../smb-path.js";
 import type { ClientCore, Target } from "./core.js";
-import { type DirEntryInfo, joinDisplay, SmbDirent } from "./dirent.js";
+import { ENTRY_CLASS, joinDisplay, SmbDirent } from "./dirent.js";
 import { FsStatus, hasCode, smbFsError, throwIfAborted } from "./errors.js";
 import { Access, compound, type CompoundStep, DIRECTORY, openAt, Step } from "./handles.js";
 import type { CallOptions } from "./types.js";
 
 const LIST_BUFFER = 1024 * 1024;
 const PROBE_BUFFER = 4096;
-const INFO_CLASS = FileInformationClass.FileIdFullDirectoryInformation;
 
-function decodeEntries(buf: Buffer | undefined): DirEntryInfo[] {
-  if (!buf || buf.length === 0) return [];
-  const list = FileIdFullDirectoryInformation.decode(buf, 0, buf.length, undefined, { base: 0 }).value;
-  const out: DirEntryInfo[] = [];
-  for (const e of list) {
-    if (e.fileName === "." || e.fileName === "..") continue;
-    out.push({
-      fileName: e.fileName,
-      creationTime: e.creationTime,
-      lastAccessTime: e.lastAccessTime,
-      lastWriteTime: e.lastWriteTime,
-      changeTime: e.changeTime,
-      endOfFile: BigInt(e.endOfFile),
-      allocationSize: BigInt(e.allocationSize),
-      fileAttributes: e.fileAttributes,
-      eaSize: e.eaSize,
-      fileId: e.fileId,
+/**
+ * One QUERY_DIRECTORY output buffer, walked: where each entry starts and its name ("." and ".." left
+ * out). Entries are FILE_ID_FULL_DIR_INFORMATION (read with SmbDirent / entryAttributes), or
+ * FILE_NAMES_INFORMATION when only names were asked for.
+ */
+export interface DirBatch {
+  buf: Buffer;
+  at: number[];
+  names: string[];
+}
+
+function walkBatch(buf: Buffer | undefined, namesOnly: boolean): DirBatch {
+  const at: number[] = [];
+  const names: string[] = [];
+  if (buf && buf.length > 0) {
+    walkDirectoryEntries(namesOnly ? FileNamesInformationEntry : ENTRY_CLASS, buf, 0, buf.length, (p, n) => {
+      if (n === "." || n === "..") return;
+      at.push(p);
+      names.push(n);
     });
   }
+  return { buf: buf ?? Buffer.alloc(0), at, names };
+}
+
+/** SmbDirents of a batch of FILE_ID_FULL_DIR_INFORMATION entries. */
+export function direntsOf(b: DirBatch, parentPath: string): SmbDirent[] {
+  const out = new Array<SmbDirent>(b.at.length);
+  for (let i = 0; i < out.length; i++) out[i] = new SmbDirent(b.buf, parentPath, b.at[i]!, b.names[i]!);
   return out;
 }
 
-function qdStep(t: Target, restart: boolean, pattern: string, length: number): CompoundStep {
+function qdStep(
+  t: Target,
+  infoClass: number,
+  restart: boolean,
+  pattern: string,
+  length: number,
+): CompoundStep {
   return {
     req: t.tree.secure({
       command: Command.QUERY_DIRECTORY,
       body: [
         QueryDirectoryRequest.encode({
-          fileInformationClass: INFO_CLASS,
+          fileInformationClass: infoClass,
           flags: restart ? QueryDirectoryFlags.RESTART_SCANS : 0,
           fileId: RELATED_FILE_ID,
           fileName: pattern,
@@ -82,35 +97,42 @@ export interface ListOptions {
   pattern?: string;
 }
 
-/** The entries of a directory in batches (".." and "." left out). */
+/**
+ * The entries of a directory in batches (".." and "." left out). `namesOnly` asks for
+ * FILE_NAMES_INFORMATION: the server then reads no metadata (Samba: no stat or EA size per entry).
+ */
 export async function* listEntries(
   t: Target,
   sharePath: string,
-  opts: ListOptions = {},
-): AsyncGenerator<DirEntryInfo[]> {
+  opts: ListOptions & { namesOnly?: boolean } = {},
+): AsyncGenerator<DirBatch> {
   const pattern = opts.pattern ?? "*";
+  const namesOnly = !!opts.namesOnly;
+  const infoClass = namesOnly
+    ? FileInformationClass.FileNamesInformation
+    : FileInformationClass.FileIdFullDirectoryInformation;
   const length = Math.min(LIST_BUFFER, t.tree.connection.negotiated.maxTransactSize);
   // Two full-size QUERY_DIRECTORYs and a small third one: when the third answers STATUS_NO_MORE_FILES
   // the listing is complete in this one round trip.
   const r = await compound(t, sharePath, { desiredAccess: Access.LIST, createOptions: DIRECTORY }, [
-    qdStep(t, true, pattern, length),
-    qdStep(t, false, pattern, length),
-    qdStep(t, false, pattern, PROBE_BUFFER),
+    qdStep(t, infoClass, true, pattern, length),
+    qdStep(t, infoClass, false, pattern, length),
+    qdStep(t, infoClass, false, pattern, PROBE_BUFFER),
   ]);
   const bufs = r.replies.map(qdBuffer);
-  const batches = bufs.map(decodeEntries);
-  for (const b of batches) if (b.length) yield b;
+  const batches = bufs.map((b) => walkBatch(b, namesOnly));
+  for (const b of batches) if (b.at.length) yield b;
   if (bufs.some((b) => b === undefined)) return;
   // Larger than that: list again on a kept handle, skipping what was returned.
   const seen = new Set<string>();
-  for (const b of batches) for (const e of b) seen.add(e.fileName);
+  for (const b of batches) for (const n of b.names) seen.add(n);
   const open = await openAt(t, sharePath, { desiredAccess: Access.LIST, createOptions: DIRECTORY });
   try {
     let restart = true;
     for (;;) {
       throwIfAborted(t.signal);
       const buf = await open.queryDirectory({
-        infoClass: INFO_CLASS,
+        infoClass,
         pattern,
         restart,
         outputBufferLength: length,
@@ -118,8 +140,14 @@ export async function* listEntries(
       });
       restart = false;
       if (!buf) return;
-      const batch = decodeEntries(buf).filter((e) => !seen.delete(e.fileName));
-      if (batch.length) yield batch;
+      const all = walkBatch(buf, namesOnly);
+      const batch: DirBatch = { buf: all.buf, at: [], names: [] };
+      for (let i = 0; i < all.at.length; i++) {
+        if (seen.delete(all.names[i]!)) continue;
+        batch.at.push(all.at[i]!);
+        batch.names.push(all.names[i]!);
+      }
+      if (batch.at.length) yield batch;
     }
   } finally {
     await open.close().catch(() => {});
@@ -147,8 +175,14 @@ export async function readdir(
 ): Promise<string[] | SmbDirent[]> {
   const display = displayOf(path);
   return core.run(path, opts, "scandir", async (t) => {
-    const out: SmbDirent[] = [];
     const base = t.path.path;
+    if (!opts.recursive && !opts.withFileTypes) {
+      // Names only: FILE_NAMES_INFORMATION, and no SmbDirent per entry.
+      const names: string[] = [];
+      for await (const b of listEntries(t, base, { namesOnly: true })) for (const n of b.names) names.push(n);
+      return names;
+    }
+    const out: SmbDirent[] = [];
     const queue: { rel: string; display: string }[] = [{ rel: "", display }];
     while (queue.length > 0) {
       const level = queue.splice(0, core.concurrency);
@@ -156,7 +190,7 @@ export async function readdir(
         level.map(async (d) => {
           const entries: SmbDirent[] = [];
           for await (const batch of listEntries(t, joinSharePath(base, d.rel))) {
-            for (const e of batch) entries.push(new SmbDirent(e, d.display));
+            for (const e of direntsOf(batch, d.display)) entries.push(e);
           }
           return { d, entries };
         }),
@@ -252,7 +286,7 @@ export function scandir(
     const done = core
       .run(path, opts, "scandir", async (t) => {
         for await (const batch of listEntries(t, t.path.path, opts)) {
-          await ch.push(batch.map((e) => new SmbDirent(e, display)));
+          await ch.push(direntsOf(batch, display));
         }
       })
       .then(

@@ -3,9 +3,25 @@
  * size, times, attributes, file id and reparse tag, so listing needs no extra round trip per entry.
  * Like fs.Dirent (name, parentPath, isFile() ...) plus `size`, `mtime` ... and `stat()`, which builds a
  * Stats from the same data.
+ *
+ * A listing's dirents keep the response buffer and their entry's offset in it, and read the fields a
+ * caller asks for when asked: listing 10,000 entries then costs 10,000 names and objects, not the
+ * bigints, Dates and copies of every field (the buffer is the listing's own, nothing recycles it).
  */
-import { FileAttributes } from "smb-structures";
-import { type SmbBigIntStats, type SmbStats, type StatInfo, filetimeMs, makeStats } from "./stats.js";
+import {
+  FileAttributes,
+  FileIdFullDirectoryInformationEntry,
+  readFiletimeUnixMs,
+  readI64Number,
+} from "smb-structures";
+import {
+  filetimeMs,
+  isSymlinkTag,
+  type SmbBigIntStats,
+  type SmbStats,
+  type StatInfo,
+  makeStats,
+} from "./stats.js";
 
 /** The directory entry fields the listing decodes (FILE_ID_FULL_DIR_INFORMATION). */
 export interface DirEntryInfo {
@@ -22,6 +38,29 @@ export interface DirEntryInfo {
   fileId?: bigint;
 }
 
+/** Offsets of the FILE_ID_FULL_DIR_INFORMATION fields in an entry (from its field table). */
+const E = FileIdFullDirectoryInformationEntry;
+export const ENTRY_CLASS = E;
+const CREATION = E.fieldOffset("creationTime");
+const ACCESS = E.fieldOffset("lastAccessTime");
+const WRITE = E.fieldOffset("lastWriteTime");
+const CHANGE = E.fieldOffset("changeTime");
+const EOF = E.fieldOffset("endOfFile");
+const ALLOCATION = E.fieldOffset("allocationSize");
+const ATTRIBUTES = E.fieldOffset("fileAttributes");
+const EA_SIZE = E.fieldOffset("eaSize");
+const FILE_ID = E.fieldOffset("fileId");
+
+/** FILE_ATTRIBUTE_* of the entry at `at` of a FILE_ID_FULL_DIR_INFORMATION buffer. */
+export function entryAttributes(buf: Buffer, at: number): number {
+  return buf.readUInt32LE(at + ATTRIBUTES);
+}
+
+/** filetimeMs of the FILETIME at `off` (0 stays 0: an unset time). */
+function msAt(buf: Buffer, off: number): number {
+  return buf.readUInt32LE(off) === 0 && buf.readUInt32LE(off + 4) === 0 ? 0 : readFiletimeUnixMs(buf, off);
+}
+
 export class SmbDirent {
   /** Entry name. */
   readonly name: string;
@@ -30,40 +69,57 @@ export class SmbDirent {
   /** Alias of parentPath (node 20's Dirent.path). */
   readonly path: string;
   readonly attributes: number;
-  readonly reparseTag: number;
-  readonly size: number;
-  readonly allocationSize: number;
-  readonly ino: bigint;
-  readonly mtimeMs: number;
-  readonly atimeMs: number;
-  readonly ctimeMs: number;
-  readonly birthtimeMs: number;
-  private readonly info: StatInfo;
+  /** A listing's buffer and the entry's offset in it; or the decoded entry. */
+  private readonly raw: Buffer | undefined;
+  private readonly at: number;
+  private readonly entry: DirEntryInfo | undefined;
 
-  constructor(e: DirEntryInfo, parentPath: string) {
-    this.name = e.fileName;
+  constructor(e: DirEntryInfo, parentPath: string);
+  /** The entry at `at` of a FILE_ID_FULL_DIR_INFORMATION buffer (what listings build). */
+  constructor(e: Buffer, parentPath: string, at: number, name: string);
+  constructor(e: DirEntryInfo | Buffer, parentPath: string, at = 0, name = "") {
     this.parentPath = parentPath;
     this.path = parentPath;
-    this.attributes = e.fileAttributes >>> 0;
-    this.reparseTag = this.attributes & FileAttributes.REPARSE_POINT ? e.eaSize >>> 0 : 0;
-    this.size = Number(e.endOfFile);
-    this.allocationSize = Number(e.allocationSize);
-    this.ino = e.fileId ?? 0n;
-    this.mtimeMs = filetimeMs(e.lastWriteTime);
-    this.atimeMs = filetimeMs(e.lastAccessTime);
-    this.ctimeMs = filetimeMs(e.changeTime);
-    this.birthtimeMs = filetimeMs(e.creationTime);
-    this.info = {
-      creationTime: e.creationTime,
-      lastAccessTime: e.lastAccessTime,
-      lastWriteTime: e.lastWriteTime,
-      changeTime: e.changeTime,
-      endOfFile: e.endOfFile,
-      allocationSize: e.allocationSize,
-      fileAttributes: e.fileAttributes,
-      reparseTag: this.reparseTag,
-      indexNumber: e.fileId,
-    };
+    if (Buffer.isBuffer(e)) {
+      this.name = name;
+      this.attributes = e.readUInt32LE(at + ATTRIBUTES);
+      this.raw = e;
+      this.at = at;
+      this.entry = undefined;
+    } else {
+      this.name = e.fileName;
+      this.attributes = e.fileAttributes >>> 0;
+      this.raw = undefined;
+      this.at = 0;
+      this.entry = e;
+    }
+  }
+
+  /** The reparse tag (EaSize of a reparse point, MS-FSCC 2.4.21), else 0. */
+  get reparseTag(): number {
+    if (!(this.attributes & FileAttributes.REPARSE_POINT)) return 0;
+    return this.raw ? this.raw.readUInt32LE(this.at + EA_SIZE) : this.entry!.eaSize >>> 0;
+  }
+  get size(): number {
+    return this.raw ? readI64Number(this.raw, this.at + EOF) : Number(this.entry!.endOfFile);
+  }
+  get allocationSize(): number {
+    return this.raw ? readI64Number(this.raw, this.at + ALLOCATION) : Number(this.entry!.allocationSize);
+  }
+  get ino(): bigint {
+    return this.raw ? this.raw.readBigUInt64LE(this.at + FILE_ID) : (this.entry!.fileId ?? 0n);
+  }
+  get mtimeMs(): number {
+    return this.raw ? msAt(this.raw, this.at + WRITE) : filetimeMs(this.entry!.lastWriteTime);
+  }
+  get atimeMs(): number {
+    return this.raw ? msAt(this.raw, this.at + ACCESS) : filetimeMs(this.entry!.lastAccessTime);
+  }
+  get ctimeMs(): number {
+    return this.raw ? msAt(this.raw, this.at + CHANGE) : filetimeMs(this.entry!.changeTime);
+  }
+  get birthtimeMs(): number {
+    return this.raw ? msAt(this.raw, this.at + CREATION) : filetimeMs(this.entry!.creationTime);
   }
 
   get mtime(): Date {
@@ -84,11 +140,30 @@ export class SmbDirent {
     return joinDisplay(this.parentPath, this.name);
   }
 
+  /** What stat() builds Stats from (the entry's FILETIMEs and sizes as bigints). */
+  private info(): StatInfo {
+    const r = this.raw;
+    const e = this.entry;
+    const big = (off: number) => r!.readBigUInt64LE(this.at + off);
+    const bigSigned = (off: number) => r!.readBigInt64LE(this.at + off);
+    return {
+      creationTime: r ? big(CREATION) : e!.creationTime,
+      lastAccessTime: r ? big(ACCESS) : e!.lastAccessTime,
+      lastWriteTime: r ? big(WRITE) : e!.lastWriteTime,
+      changeTime: r ? big(CHANGE) : e!.changeTime,
+      endOfFile: r ? bigSigned(EOF) : e!.endOfFile,
+      allocationSize: r ? bigSigned(ALLOCATION) : e!.allocationSize,
+      fileAttributes: r ? this.attributes : e!.fileAttributes,
+      reparseTag: this.reparseTag,
+      indexNumber: r ? big(FILE_ID) : e!.fileId,
+    };
+  }
+
   /** Stats from the listing's data (no round trip; nlink is reported as 1). */
   stat(opts?: { bigint?: false }): SmbStats;
   stat(opts: { bigint: true }): SmbBigIntStats;
   stat(opts: { bigint?: boolean } = {}): SmbStats | SmbBigIntStats {
-    return makeStats(this.info, opts.bigint);
+    return makeStats(this.info(), opts.bigint);
   }
 
   isDirectory(): boolean {
@@ -97,8 +172,9 @@ export class SmbDirent {
   isFile(): boolean {
     return (this.attributes & FileAttributes.DIRECTORY) === 0 && !this.isSymbolicLink();
   }
+  /** A reparse point with a symlink tag (as Stats.isSymbolicLink, without building the Stats). */
   isSymbolicLink(): boolean {
-    return this.stat().isSymbolicLink();
+    return (this.attributes & FileAttributes.REPARSE_POINT) !== 0 && isSymlinkTag(this.reparseTag);
   }
   isBlockDevice(): boolean {
     return false;

@@ -22,6 +22,7 @@ import { SmbError } from "../errors.js";
 import { joinSharePath } from "../smb-path.js";
 import { type ClientCore, pathString, type Target } from "./core.js";
 import { dispositionStep, listEntries, removeDir } from "./dir.js";
+import { entryAttributes } from "./dirent.js";
 import { FsStatus, hasCode, hasStatus, smbFsError } from "./errors.js";
 import { Access, compound, DIRECTORY, NON_DIRECTORY, Reply, Step } from "./handles.js";
 import { mapLimit } from "./limit.js";
@@ -93,15 +94,17 @@ export async function removeTree(
   force: boolean,
   concurrency: number,
 ): Promise<void> {
-  const entries = [];
-  for await (const batch of listEntries(t, sharePath)) entries.push(...batch);
+  const entries: { name: string; attributes: number }[] = [];
+  for await (const b of listEntries(t, sharePath)) {
+    for (let i = 0; i < b.at.length; i++)
+      entries.push({ name: b.names[i]!, attributes: entryAttributes(b.buf, b.at[i]!) });
+  }
   await mapLimit(entries, concurrency, async (e) => {
-    const child = joinSharePath(sharePath, e.fileName);
+    const child = joinSharePath(sharePath, e.name);
     const isDir =
-      (e.fileAttributes & FileAttributes.DIRECTORY) !== 0 &&
-      (e.fileAttributes & FileAttributes.REPARSE_POINT) === 0;
+      (e.attributes & FileAttributes.DIRECTORY) !== 0 && (e.attributes & FileAttributes.REPARSE_POINT) === 0;
     if (isDir) await removeTree(t, child, force, Math.max(1, Math.floor(concurrency / 2)));
-    else await removeFile(t, child, e.fileAttributes, force);
+    else await removeFile(t, child, e.attributes, force);
   });
   try {
     await removeDir(t, sharePath);

@@ -36,6 +36,11 @@ const SYMLINK_TAGS = new Set<number>([
   ReparseTag.IO_REPARSE_TAG_LX_SYMLINK,
 ]);
 
+/** A reparse tag that makes a reparse point a symbolic link (symlink, junction, WSL symlink). */
+export function isSymlinkTag(tag: number): boolean {
+  return SYMLINK_TAGS.has(tag >>> 0);
+}
+
 /** FILETIME -> milliseconds since the Unix epoch (fractional; 0 for an unset time). */
 export function filetimeMs(ft: bigint): number {
   if (ft === 0n) return 0;

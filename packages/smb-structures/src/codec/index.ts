@@ -24,7 +24,7 @@ export {
   withDefault,
 } from "./fields.js";
 export type { FixedCodec } from "./primitives.js";
-export { bytes, i32, i64, mapped, u8, u16, u32, u64 } from "./primitives.js";
+export { bytes, i32, i64, mapped, readI64Number, readU64Number, u8, u16, u32, u64 } from "./primitives.js";
 export type { Decoded, Field, Fields, Input, StructOptions } from "./struct.js";
 export { alignUp, Struct, struct } from "./struct.js";
 export type { KnownVariant, RawVariant, UnionValue, Variants } from "./union.js";

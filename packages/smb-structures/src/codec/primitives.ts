@@ -74,6 +74,17 @@ export const i64: FixedCodec<bigint> = {
       : `${v} is not an i64`,
 };
 
+/**
+ * The i64 / u64 at `off` as a number, rounded exactly as Number(bigint) would (one rounding of an exact
+ * sum), without allocating the bigint: sizes in directory listings.
+ */
+export function readI64Number(buf: Buffer, off: number): number {
+  return buf.readInt32LE(off + 4) * 4294967296 + buf.readUInt32LE(off);
+}
+export function readU64Number(buf: Buffer, off: number): number {
+  return buf.readUInt32LE(off + 4) * 4294967296 + buf.readUInt32LE(off);
+}
+
 /** A fixed run of bytes, decoded as a view into the source buffer (no copy). */
 export function bytes(size: number): FixedCodec<Buffer> {
   return {

@@ -151,6 +151,16 @@ export class Struct<F extends Fields> {
     if (zc >= 0 && zc !== this.vars.length - 1) throw new Error(`${name}: zero-copy part must be last`);
   }
 
+  /**
+   * Byte offset of a fixed field from the struct's start (for readers that pick single fields out of
+   * many entries without decoding each into an object, e.g. directory listings).
+   */
+  fieldOffset(name: keyof F & string): number {
+    const slot = this.fixed.find((s) => s.name === name);
+    if (!slot) throw new Error(`${this.name}: no fixed field ${name}`);
+    return slot.off;
+  }
+
   /** Decodes the struct at `start`; `end` bounds it (end of message or enclosing region). */
   decode(buf: Buffer, start = 0, end = buf.length, ctx?: CodecContext): Decoded<F> {
     return this.decodeAt(buf, start, end, ctx).value;

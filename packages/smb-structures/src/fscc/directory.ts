@@ -3,10 +3,11 @@
  * 8-byte aligned entries. The chain decoder rejects offsets that do not move forward or leave the
  * buffer, so a hostile NextEntryOffset cycle cannot loop.
  */
+import { SmbDecodeError } from "../codec/errors.js";
 import { countedUtf16 } from "../codec/extras.js";
 import { lengthOf, nextEntryOffset, reserved, withDefault } from "../codec/fields.js";
 import { bytes, i64, u8, u32, u64 } from "../codec/primitives.js";
-import { type Decoded, struct } from "../codec/struct.js";
+import { type Decoded, type Fields, type Struct, struct } from "../codec/struct.js";
 import { chain, utf16 } from "../codec/variable.js";
 import { filetime } from "../dtyp/filetime.js";
 import { FileInformationClass } from "./constants.js";
@@ -141,3 +142,56 @@ export const directoryInformationChains = {
   [FileInformationClass.FileIdFullDirectoryInformation]: FileIdFullDirectoryInformation,
   [FileInformationClass.FileIdExtdDirectoryInformation]: FileIdExtdDirectoryInformation,
 } as const;
+
+/** The limit the chain codec applies (a hostile buffer cannot make a listing unbounded). */
+const MAX_ENTRIES = 1_000_000;
+
+/**
+ * Walks a chain of directory entries of class `entry` (one of the *Entry structs above) without
+ * decoding them into objects: `visit` gets each entry's start and its FileName, and reads the fixed
+ * fields it wants at the offsets `entry.fieldOffset(...)` gives (listings of thousands of entries need a
+ * few fields each). Checks the same bounds, with the same errors, as `chain(entry).decode`. Returns the
+ * number of entries.
+ */
+export function walkDirectoryEntries(
+  entry: Struct<Fields>,
+  buf: Buffer,
+  start: number,
+  end: number,
+  visit: (at: number, name: string) => void,
+): number {
+  const name = `${entry.name} chain`;
+  const fixed = entry.fixedSize;
+  const lengthAt = entry.fieldOffset("fileNameLength");
+  if (end > buf.length) end = buf.length;
+  let pos = start;
+  for (let n = 1; ; n++) {
+    if (pos + 4 > end) throw new SmbDecodeError(name, "NextEntryOffset", "entry runs past the buffer");
+    const next = buf.readUInt32LE(pos);
+    const entryEnd = next === 0 ? end : pos + next;
+    if (next !== 0 && (next < 4 || entryEnd > end)) {
+      throw new SmbDecodeError(name, "NextEntryOffset", `${next} at entry ${n - 1} leaves the buffer`);
+    }
+    if (pos + fixed > entryEnd) {
+      throw new SmbDecodeError(
+        entry.name,
+        undefined,
+        `needs ${fixed} bytes, has ${Math.max(0, entryEnd - pos)}`,
+      );
+    }
+    const length = buf.readUInt32LE(pos + lengthAt);
+    const nameAt = pos + fixed;
+    if (nameAt + length > entryEnd) {
+      throw new SmbDecodeError(
+        entry.name,
+        "fileName",
+        `length ${length} at offset ${fixed} exceeds the buffer`,
+      );
+    }
+    // UTF-16LE: an odd trailing byte is dropped, as the utf16 codec does.
+    visit(pos, length === 0 ? "" : buf.toString("utf16le", nameAt, nameAt + (length & ~1)));
+    if (next === 0) return n;
+    if (n >= MAX_ENTRIES) throw new SmbDecodeError(name, undefined, `more than ${MAX_ENTRIES} entries`);
+    pos = entryEnd;
+  }
+}
