@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // End-to-end demo against a private local Samba: start it, run the `smb` command line tool (the built
-// packages/smb-cli/dist/cli.js) through its main jobs, always stop the server. Credentials go to smb
+// packages/smb-cli/dist/bin/smb.cjs) through its main jobs, always stop the server. Credentials go to smb
 // through the environment (SMB_USER, SMB_PASSWORD, SMB_DOMAIN), never on its command line.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureSambaInstalled, startSamba } from "./samba/server.mjs";
 
-const SMB = fileURLToPath(new URL("../packages/smb-cli/dist/cli.js", import.meta.url));
+const SMB = fileURLToPath(new URL("../packages/smb-cli/dist/bin/smb.cjs", import.meta.url));
 const SIZE = 128 * 1024 * 1024;
 
 /** Runs `smb args...` with stdio inherited (progress bars show on a terminal); throws on failure. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `smb` (the built dist/cli.js) against Samba's smbclient on a private Samba: 1 GiB get and put, and
+// `smb` (the built dist/bin/smb.cjs) against Samba's smbclient on a private Samba: 1 GiB get and put, and
 // ls of a 10,000-entry directory. Runs alternate (A/B, then B/A), each after `sync`; prints every run
 // and the medians. Usage: node packages/smb-cli/bench/compare.mjs [runs=5]   (root; after pnpm build)
 import { execFileSync, spawnSync } from "node:child_process";
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { ensureSambaInstalled, startSamba } from "../../../tools/samba/server.mjs";
 
 const RUNS = Number(process.argv[2] ?? 5);
-const SMB = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const SMB = fileURLToPath(new URL("../dist/bin/smb.cjs", import.meta.url));
 const GiB = 1024 ** 3;
 
 function timed(cmd, args, env) {

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Start-up cost of `smb` (the built dist/cli.js): `node -e 0` (the floor), `smb --version`, and small
+// Start-up cost of `smb` (the built dist/bin/smb.cjs): `node -e 0` (the floor), `smb --version`, and small
 // commands against a private Samba (stat of one file, ls of a 10-entry and of a 10,000-entry directory).
 // Every case runs `runs` times, the CLIs given interleaved (A B A B ...), and reports the median wall
 // time and the median CPU time of the client process (perf stat's task-clock, all threads; else user+sys
 // from /usr/bin/time, 10 ms resolution): on a shared machine CPU is the steadier figure. Compare two builds by passing both:
-//   node packages/smb-cli/bench/startup.mjs [runs=20] [--cli=a/dist/cli.js,b/dist/cli.js] [--only=version,stat]
+//   node packages/smb-cli/bench/startup.mjs [runs=20] [--cli=a/dist/bin/smb.cjs,b/dist/bin/smb.cjs] [--only=version,stat]
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -15,7 +15,7 @@ import { ensureSambaInstalled, startSamba } from "../../../tools/samba/server.mj
 const args = process.argv.slice(2);
 const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const RUNS = Number(args.find((a) => /^\d+$/.test(a)) ?? 20);
-const CLIS = (flag("cli") ?? fileURLToPath(new URL("../dist/cli.js", import.meta.url))).split(",");
+const CLIS = (flag("cli") ?? fileURLToPath(new URL("../dist/bin/smb.cjs", import.meta.url))).split(",");
 const ONLY = flag("only")?.split(",");
 const PERF = spawnSync("perf", ["stat", "-x,", "-e", "task-clock", "--", "true"]).status === 0;
 if (!PERF && !existsSync("/usr/bin/time")) throw new Error("perf or /usr/bin/time is needed for CPU times");

@@ -4,12 +4,15 @@
  * command or shell session).
  */
 import { debuglog } from "node:util";
-import { type DialectName, dialectName, parseDialect, SmbClient, type SmbClientOptions } from "smb-client";
+import { SmbClient, type SmbClientOptions } from "smb-client";
 import { dfs } from "smb-dfs";
 import { UsageError } from "./errors.js";
+import { parseProtocol } from "./protocol.js";
 import type { Io } from "./io.js";
 import { promptPassword, readPasswordFromStdin } from "./prompt.js";
 import { addSecret, redact } from "./secrets.js";
+
+export { parseProtocol };
 
 export const log = debuglog("smb:cli");
 
@@ -35,17 +38,6 @@ export interface GlobalOptions {
   /** false with --no-dfs. */
   dfs?: boolean;
   verbose?: boolean;
-}
-
-/** "SMB3_11", "smb2_10", "3.1.1" -> the DialectName smb-client takes; UsageError otherwise. */
-export function parseProtocol(v: string, flag: string): DialectName {
-  try {
-    return dialectName(parseDialect(v.trim())) as DialectName;
-  } catch {
-    throw new UsageError(
-      `${flag}: unknown protocol '${v}' (use SMB2_02, SMB2_10, SMB3_00, SMB3_02, SMB3_11, or 2.0.2 ... 3.1.1)`,
-    );
-  }
 }
 
 export interface Credentials {

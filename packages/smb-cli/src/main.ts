@@ -3,14 +3,17 @@
  * and resolves with the exit code; it never calls process.exit (cli.ts does).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { cp, cat, get, put } from "./commands/transfer.js";
-import { dfCmd, mkdirCmd, mvCmd, rmCmd, statCmd } from "./commands/files.js";
-import { ls } from "./commands/ls.js";
-import { infoCmd, sharesCmd, watchCmd } from "./commands/server.js";
-import { Context, type GlobalOptions, log, parseProtocol } from "./context.js";
+import type { Context, GlobalOptions } from "./context.js";
 import { ExitCode, type ExitCodeValue, exitCodeFor, formatError } from "./errors.js";
 import { type Io, processIo } from "./io.js";
-import { Run } from "./run.js";
+import { parseProtocol } from "./protocol.js";
+import type { Run } from "./run.js";
+
+// What a command runs is loaded when it runs (start-up: `smb --version` or `smb ls` loads neither the
+// transfer, server and shell commands nor, for --help, the client).
+const transferCommands = () => import("./commands/transfer.js");
+const fileCommands = () => import("./commands/files.js");
+const serverCommands = () => import("./commands/server.js");
 
 export const VERSION = "0.1.0";
 
@@ -120,7 +123,8 @@ export function buildProgram(
       outputError: (str, w) => w(`smb: ${str.replace(/^error: /, "")}`),
     });
 
-  const context = (cmd: Command): Context => {
+  const context = async (cmd: Command): Promise<Context> => {
+    const { Context, log } = await import("./context.js");
     if (!state.ctx) {
       const g = cmd.optsWithGlobals() as GlobalOptions;
       state.ctx = new Context(io, g, opts.password);
@@ -128,8 +132,10 @@ export function buildProgram(
     }
     return state.ctx;
   };
-  const start = (cmd: Command, name: string, o: { progress?: boolean } = {}) =>
-    new Run(context(cmd), name, o);
+  const start = async (cmd: Command, name: string, o: { progress?: boolean } = {}) => {
+    const [{ Run }, ctx] = await Promise.all([import("./run.js"), context(cmd)]);
+    return new Run(ctx, name, o);
+  };
   const finish = (run: Run) => {
     if (run.code !== ExitCode.OK && state.code === ExitCode.OK) state.code = run.code;
   };
@@ -145,7 +151,8 @@ export function buildProgram(
     .option("-h, --human-readable", "sizes as 1.5K, 23M ... (with -l)")
     .option("--json", "one JSON object per entry (JSON Lines)")
     .action(async (paths: string[], o, cmd: Command) => {
-      const run = start(cmd, "ls");
+      const run = await start(cmd, "ls");
+      const { ls } = await import("./commands/ls.js");
       await ls(run, paths, {
         long: o.long,
         all: o.all,
@@ -166,7 +173,8 @@ export function buildProgram(
     )
     .option("-r, --recursive", "download directories recursively")
     .action(async (paths: string[], o, cmd: Command) => {
-      const run = start(cmd, "get");
+      const run = await start(cmd, "get");
+      const { get } = await transferCommands();
       await get(run, paths, { recursive: o.recursive });
       finish(run);
     });
@@ -178,7 +186,8 @@ export function buildProgram(
     .argument("<paths...>", "local file(s) or directory (with -r), then the remote file or directory")
     .option("-r, --recursive", "upload directories recursively")
     .action(async (paths: string[], o, cmd: Command) => {
-      const run = start(cmd, "put");
+      const run = await start(cmd, "put");
+      const { put } = await transferCommands();
       await put(run, paths, { recursive: o.recursive });
       finish(run);
     });
@@ -188,7 +197,8 @@ export function buildProgram(
     .description("write remote files to stdout")
     .argument("<remote...>")
     .action(async (remote: string[], _o, cmd: Command) => {
-      const run = start(cmd, "cat", { progress: false });
+      const run = await start(cmd, "cat", { progress: false });
+      const { cat } = await transferCommands();
       await cat(run, remote);
       finish(run);
     });
@@ -199,7 +209,8 @@ export function buildProgram(
     .argument("<paths...>")
     .option("--json", "one JSON object per path")
     .action(async (paths: string[], o, cmd: Command) => {
-      const run = start(cmd, "stat");
+      const run = await start(cmd, "stat");
+      const { statCmd } = await fileCommands();
       await statCmd(run, paths, { json: o.json });
       finish(run);
     });
@@ -211,7 +222,8 @@ export function buildProgram(
     .argument("<paths...>")
     .option("-p, --parents", "create missing parents; no error if it exists")
     .action(async (paths: string[], o, cmd: Command) => {
-      const run = start(cmd, "mkdir");
+      const run = await start(cmd, "mkdir");
+      const { mkdirCmd } = await fileCommands();
       await mkdirCmd(run, paths, { parents: o.parents });
       finish(run);
     });
@@ -224,7 +236,8 @@ export function buildProgram(
     .option("-r, --recursive", "remove directories and their contents")
     .option("-f, --force", "ignore missing files; remove read-only files")
     .action(async (paths: string[], o, cmd: Command) => {
-      const run = start(cmd, "rm");
+      const run = await start(cmd, "rm");
+      const { rmCmd } = await fileCommands();
       await rmCmd(run, paths, { recursive: o.recursive, force: o.force });
       finish(run);
     });
@@ -236,7 +249,8 @@ export function buildProgram(
     .usage("[options] <src...> <dst>")
     .argument("<paths...>", "sources, then the destination")
     .action(async (paths: string[], _o, cmd: Command) => {
-      const run = start(cmd, "mv");
+      const run = await start(cmd, "mv");
+      const { mvCmd } = await fileCommands();
       await mvCmd(run, paths);
       finish(run);
     });
@@ -248,7 +262,8 @@ export function buildProgram(
     .argument("<paths...>", "sources, then the destination")
     .option("-r, --recursive", "copy directories recursively")
     .action(async (paths: string[], o, cmd: Command) => {
-      const run = start(cmd, "cp");
+      const run = await start(cmd, "cp");
+      const { cp } = await transferCommands();
       await cp(run, paths, { recursive: o.recursive });
       finish(run);
     });
@@ -259,7 +274,8 @@ export function buildProgram(
     .argument("<server>", "//server, server, server:port or smb://server:port")
     .option("--json", "one JSON object per share")
     .action(async (server: string, o, cmd: Command) => {
-      const run = start(cmd, "shares");
+      const run = await start(cmd, "shares");
+      const { sharesCmd } = await serverCommands();
       await sharesCmd(run, server, { json: o.json });
       finish(run);
     });
@@ -271,7 +287,8 @@ export function buildProgram(
     .option("--json", "one JSON object per path")
     .option("--bytes", "sizes in bytes")
     .action(async (paths: string[], o, cmd: Command) => {
-      const run = start(cmd, "df");
+      const run = await start(cmd, "df");
+      const { dfCmd } = await fileCommands();
       await dfCmd(run, paths, { json: o.json, human: !o.bytes });
       finish(run);
     });
@@ -284,8 +301,9 @@ export function buildProgram(
     .option("--json", "one JSON object per change")
     .option("-n, --count <n>", "stop after n changes", intArg("--count"))
     .action(async (path: string, o, cmd: Command) => {
-      const run = start(cmd, "watch");
+      const run = await start(cmd, "watch");
       opts.onGraceful?.(true);
+      const { watchCmd } = await serverCommands();
       await watchCmd(
         run,
         path,
@@ -301,7 +319,8 @@ export function buildProgram(
     .argument("<server>", "//server, server, server:port or smb://server:port")
     .option("--json", "one JSON object")
     .action(async (server: string, o, cmd: Command) => {
-      const run = start(cmd, "info");
+      const run = await start(cmd, "info");
+      const { infoCmd } = await serverCommands();
       await infoCmd(run, server, { json: o.json });
       finish(run);
     });
@@ -312,7 +331,7 @@ export function buildProgram(
     .argument("<share>", "//server/share[/dir]")
     .action(async (share: string, _o, cmd: Command) => {
       const { shell } = await import("./shell.js");
-      const run = start(cmd, "shell");
+      const run = await start(cmd, "shell");
       opts.onGraceful?.(true);
       await shell(run, share);
       finish(run);

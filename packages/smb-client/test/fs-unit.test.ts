@@ -169,11 +169,12 @@ describe("stats and dirents", () => {
 
   it("a listing's Dirent (read from the QUERY_DIRECTORY buffer) equals one built from the decoded entry", () => {
     const entries = [
-      { ...info, fileName: "a.txt", eaSize: 0, fileId: 7n },
-      { ...info, fileName: "dir", fileAttributes: 0x10, eaSize: 0, fileId: 2n ** 63n + 5n },
-      { ...info, fileName: "l", fileAttributes: 0x410, eaSize: 0xa000000c, fileId: 9n },
+      { ...info, fileIndex: 0, fileName: "a.txt", eaSize: 0, fileId: 7n },
+      { ...info, fileIndex: 0, fileName: "dir", fileAttributes: 0x10, eaSize: 0, fileId: 2n ** 63n + 5n },
+      { ...info, fileIndex: 0, fileName: "l", fileAttributes: 0x410, eaSize: 0xa000000c, fileId: 9n },
       {
         ...info,
+        fileIndex: 0,
         fileName: "odd times",
         creationTime: 0n,
         lastWriteTime: ft(1_700_000_000_123) + 7n,

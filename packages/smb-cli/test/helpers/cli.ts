@@ -1,5 +1,5 @@
 // Runs the `smb` binary for the integration tests: a fresh esbuild bundle of the sources (build-cli.mjs)
-// or, with SMB_CLI_BIN set, a built one (e.g. packages/smb-cli/dist/cli.js after `pnpm build`).
+// or, with SMB_CLI_BIN set, a built one (e.g. packages/smb-cli/dist/bin/smb.cjs after `pnpm build`).
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
