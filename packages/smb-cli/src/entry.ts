@@ -72,22 +72,54 @@ function modeOf(attributes: number, reparseTag: number): { mode: number; type: E
   return { mode: attributes & FileAttributes.READONLY ? 0o100444 : 0o100644, type: "file" };
 }
 
-export function entryFromDirent(d: SmbDirent, path: string): Entry {
-  const { mode, type } = modeOf(d.attributes, d.reparseTag);
-  return {
-    name: d.name,
-    path,
-    type,
-    size: d.size,
-    allocationSize: d.allocationSize,
-    attributes: d.attributes,
-    mode,
-    mtimeMs: d.mtimeMs,
-    atimeMs: d.atimeMs,
-    ctimeMs: d.ctimeMs,
-    birthtimeMs: d.birthtimeMs,
-    fileId: d.ino,
-  };
+/**
+ * An Entry over a listing's SmbDirent: the fields other than the name, type and attributes are read
+ * from it when used (a plain `ls` of 10,000 entries reads no times, sizes or ids, and builds no paths).
+ */
+class DirentEntry implements Entry {
+  readonly name: string;
+  readonly type: EntryType;
+  readonly mode: number;
+  readonly attributes: number;
+  constructor(
+    private readonly d: SmbDirent,
+    private readonly parent: string,
+  ) {
+    this.name = d.name;
+    this.attributes = d.attributes;
+    const m = modeOf(d.attributes, d.attributes & FileAttributes.REPARSE_POINT ? d.reparseTag : 0);
+    this.mode = m.mode;
+    this.type = m.type;
+  }
+  get path(): string {
+    return `${this.parent}${this.parent.endsWith("/") ? "" : "/"}${this.name}`;
+  }
+  get size(): number {
+    return this.d.size;
+  }
+  get allocationSize(): number {
+    return this.d.allocationSize;
+  }
+  get mtimeMs(): number {
+    return this.d.mtimeMs;
+  }
+  get atimeMs(): number {
+    return this.d.atimeMs;
+  }
+  get ctimeMs(): number {
+    return this.d.ctimeMs;
+  }
+  get birthtimeMs(): number {
+    return this.d.birthtimeMs;
+  }
+  get fileId(): bigint {
+    return this.d.ino;
+  }
+}
+
+/** The Entry of a directory entry listed in `parent` (a display path). */
+export function entryFromDirent(d: SmbDirent, parent: string): Entry {
+  return new DirentEntry(d, parent);
 }
 
 export function entryFromStats(name: string, path: string, s: SmbStats): Entry {
@@ -131,12 +163,26 @@ export function isHidden(e: Pick<Entry, "name" | "attributes">): boolean {
   return e.name.startsWith(".") || (e.attributes & FileAttributes.HIDDEN) !== 0;
 }
 
-const collator = new Intl.Collator("en", { sensitivity: "base", numeric: false });
+let collator: Intl.Collator | undefined;
+
+/**
+ * Names of letters, digits, '.' and '-' only: for them the collator's order ("en", base sensitivity:
+ * case ignored; '-' and '.' before digits before letters) is the order of the lower-cased code units,
+ * so a listing of such names is sorted without the collator (whose set-up alone costs milliseconds).
+ */
+const PLAIN_NAME = /^[A-Za-z0-9.-]*$/;
 
 export function sortEntries<T extends { name: string }>(list: T[]): T[] {
-  return list.sort(
-    (a, b) => collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
+  const tie = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  if (list.every((e) => PLAIN_NAME.test(e.name))) {
+    const keyed = list.map((e) => ({ e, k: e.name.toLowerCase() }));
+    keyed.sort((a, b) => tie(a.k, b.k) || tie(a.e.name, b.e.name));
+    for (let i = 0; i < keyed.length; i++) list[i] = keyed[i]!.e;
+    return list;
+  }
+  collator ??= new Intl.Collator("en", { sensitivity: "base", numeric: false });
+  const c = collator;
+  return list.sort((a, b) => c.compare(a.name, b.name) || tie(a.name, b.name));
 }
 
 /** `ls -l` lines: mode, attributes, size, modification time, name ("/" after directories). */

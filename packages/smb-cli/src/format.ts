@@ -76,11 +76,18 @@ const ATTR_LETTERS: [number, string][] = [
   [FileAttributes.OFFLINE, "O"],
 ];
 
+const lettersCache = new Map<number, string>();
+
 /** smbclient-style attribute letters ("DA", "AH", "N" for none). */
 export function attributeLetters(attrs: number): string {
-  let s = "";
+  let s = lettersCache.get(attrs);
+  if (s !== undefined) return s;
+  s = "";
   for (const [bit, l] of ATTR_LETTERS) if (attrs & bit) s += l;
-  return s || "N";
+  s ||= "N";
+  // A listing has a handful of distinct attribute sets.
+  if (lettersCache.size < 256) lettersCache.set(attrs, s);
+  return s;
 }
 
 /** Attribute names for JSON ("DIRECTORY", "ARCHIVE" ...), without FILE_ATTRIBUTE_ prefixes. */
@@ -89,8 +96,19 @@ export function attributeNames(attrs: number): string[] {
   return s === "0" ? [] : s.split("|");
 }
 
+const modeCache = new Map<number, string>();
+
 /** "drwxr-xr-x" from an fs-style mode. */
 export function modeString(mode: number): string {
+  let s = modeCache.get(mode);
+  if (s === undefined) {
+    s = modeText(mode);
+    if (modeCache.size < 256) modeCache.set(mode, s);
+  }
+  return s;
+}
+
+function modeText(mode: number): string {
   const type = (mode & 0o170000) === 0o040000 ? "d" : (mode & 0o170000) === 0o120000 ? "l" : "-";
   const bits = "rwxrwxrwx";
   let s = type;
@@ -102,21 +120,35 @@ export type Align = "left" | "right";
 
 /** Columns padded to the widest cell; the last column is not padded. */
 export function formatTable(rows: string[][], align: Align[] = [], sep = "  "): string[] {
+  // Each cell's width is measured once (a 10,000-line `ls -l` has 50,000 cells).
+  const cellWidths = rows.map((r) => r.map(displayWidth));
   const widths: number[] = [];
-  for (const r of rows) {
-    r.forEach((c, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, displayWidth(c));
-    });
+  for (const r of cellWidths) {
+    for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i] ?? 0, r[i]!);
   }
-  return rows.map((r) =>
-    r
-      .map((c, i) => {
-        if (i === r.length - 1 && align[i] !== "right") return c;
-        const pad = " ".repeat(Math.max(0, widths[i]! - displayWidth(c)));
-        return align[i] === "right" ? pad + c : c + pad;
-      })
-      .join(sep),
-  );
+  const out = new Array<string>(rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!;
+    const w = cellWidths[k]!;
+    let line = "";
+    for (let i = 0; i < r.length; i++) {
+      const c = r[i]!;
+      if (i > 0) line += sep;
+      if (i === r.length - 1 && align[i] !== "right") {
+        line += c;
+        continue;
+      }
+      const pad = spaces(widths[i]! - w[i]!);
+      line += align[i] === "right" ? pad + c : c + pad;
+    }
+    out[k] = line;
+  }
+  return out;
+}
+
+const SPACES = " ".repeat(64);
+function spaces(n: number): string {
+  return n <= 0 ? "" : n <= SPACES.length ? SPACES.slice(0, n) : " ".repeat(n);
 }
 
 /** Width of a string in terminal cells (wide CJK characters count 2; combining marks 0). */

@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { sortEntries } from "../src/entry.js";
 import {
   attributeLetters,
   attributeNames,
@@ -44,6 +46,50 @@ describe("format", () => {
     expect(cols.length).toBeLessThan(5);
     for (const l of cols) expect(displayWidth(l)).toBeLessThanOrEqual(30);
     expect(displayWidth("日本")).toBe(4);
+  });
+});
+
+describe("ls order", () => {
+  const collator = new Intl.Collator("en", { sensitivity: "base", numeric: false });
+  const byCollator = (names: string[]) =>
+    [...names].sort((a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = (names: string[]) => sortEntries(names.map((name) => ({ name }))).map((e) => e.name);
+
+  it("sorts names of letters, digits, '.' and '-' as the collator does (without it)", () => {
+    const plain = fc.stringMatching(/^[A-Za-z0-9.-]{0,8}$/);
+    fc.assert(
+      fc.property(fc.array(plain, { maxLength: 30 }), (names) => {
+        expect(sorted(names)).toEqual(byCollator(names));
+      }),
+      { numRuns: 500 },
+    );
+    expect(sorted(["b", "A", "a", "B", "a.b", "a-b", "a1", "10", "9"])).toEqual(
+      byCollator(["b", "A", "a", "B", "a.b", "a-b", "a1", "10", "9"]),
+    );
+  });
+
+  it("uses the collator for other names (underscore, spaces, accents)", () => {
+    const any = fc.stringMatching(/^[A-Za-z0-9._ éÉ-]{0,6}$/);
+    fc.assert(
+      fc.property(fc.array(any, { maxLength: 20 }), (names) => {
+        expect(sorted(names)).toEqual(byCollator(names));
+      }),
+      { numRuns: 300 },
+    );
+    // '_' sorts before '-' and '.' for the collator, after them in code units.
+    expect(sorted(["a.b", "a_b", "a-b"])).toEqual(["a_b", "a-b", "a.b"]);
+  });
+
+  it("pads table cells once measured, wide characters included", () => {
+    expect(
+      formatTable(
+        [
+          ["日本", "1"],
+          ["a", "22"],
+        ],
+        ["left", "right"],
+      ),
+    ).toEqual(["日本   1", "a     22"]);
   });
 });
 

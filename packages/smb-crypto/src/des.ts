@@ -100,27 +100,37 @@ function buildByteTables(table: readonly number[]): ByteTables {
   return { hi, lo };
 }
 
-const FP: number[] = new Array<number>(64);
-for (let i = 0; i < 64; i++) FP[IP[i]! - 1] = i + 1; // FP = IP^-1
+interface DesTables {
+  ip: ByteTables;
+  fp: ByteTables;
+  /** SP[k * 64 + x]: P(S_{k+1}(x)) placed in its 4-bit slot, for each 6-bit input x (FIPS 46-3 "f"). */
+  sp: Int32Array;
+}
 
-const IP_TABLES = buildByteTables(IP);
-const FP_TABLES = buildByteTables(FP);
+let tables: DesTables | undefined;
 
-/** SP[k * 64 + x]: P(S_{k+1}(x)) placed in its 4-bit slot, for each 6-bit input x (FIPS 46-3 "f"). */
-const SP = new Int32Array(8 * 64);
-for (let k = 0; k < 8; k++) {
-  const box = SBOX[k]!;
-  for (let x = 0; x < 64; x++) {
-    const row = ((x >> 4) & 2) | (x & 1);
-    const col = (x >> 1) & 0xf;
-    const pre = box[row * 16 + col]! << (28 - 4 * k);
-    let out = 0;
-    for (let i = 0; i < 32; i++) {
-      // Output bit i+1 takes input bit P[i] (both 1-based, MSB first).
-      if ((pre >>> (32 - P[i]!)) & 1) out |= 1 << (31 - i);
+/** Built on first use: DES serves only LM / NTLMv1 and DES Kerberos, which most runs never touch. */
+function desTables(): DesTables {
+  if (tables) return tables;
+  const FP: number[] = new Array<number>(64);
+  for (let i = 0; i < 64; i++) FP[IP[i]! - 1] = i + 1; // FP = IP^-1
+  const sp = new Int32Array(8 * 64);
+  for (let k = 0; k < 8; k++) {
+    const box = SBOX[k]!;
+    for (let x = 0; x < 64; x++) {
+      const row = ((x >> 4) & 2) | (x & 1);
+      const col = (x >> 1) & 0xf;
+      const pre = box[row * 16 + col]! << (28 - 4 * k);
+      let out = 0;
+      for (let i = 0; i < 32; i++) {
+        // Output bit i+1 takes input bit P[i] (both 1-based, MSB first).
+        if ((pre >>> (32 - P[i]!)) & 1) out |= 1 << (31 - i);
+      }
+      sp[k * 64 + x] = out;
     }
-    SP[k * 64 + x] = out;
   }
+  tables = { ip: buildByteTables(IP), fp: buildByteTables(FP), sp };
+  return tables;
 }
 
 function permute(t: ByteTables, src: Uint8Array, out: Int32Array): void {
@@ -206,10 +216,11 @@ export function desEncryptBlock(key: Uint8Array, block: Uint8Array): Buffer {
   else if (key.length === 8) key8 = key;
   else throw new RangeError("DES key must be 7 or 8 bytes");
 
+  const { ip, fp, sp: SP } = desTables();
   const subkeys = SUBKEYS;
   keySchedule(key8, subkeys);
   const halves = HALVES;
-  permute(IP_TABLES, block, halves);
+  permute(ip, block, halves);
   let l = halves[0]!;
   let r = halves[1]!;
   for (let round = 0; round < 16; round++) {
@@ -235,7 +246,7 @@ export function desEncryptBlock(key: Uint8Array, block: Uint8Array): Buffer {
   pre[5] = l >>> 16;
   pre[6] = l >>> 8;
   pre[7] = l;
-  permute(FP_TABLES, pre, halves);
+  permute(fp, pre, halves);
   const out = Buffer.allocUnsafe(8);
   out.writeInt32BE(halves[0]!, 0);
   out.writeInt32BE(halves[1]!, 4);

@@ -47,7 +47,7 @@ export async function listDir(
   if (opts.pattern) scanOpts.pattern = opts.pattern;
   if (opts.signal) scanOpts.signal = opts.signal;
   for await (const d of client.scandir(clientPath(dir), scanOpts)) {
-    const e = entryFromDirent(d, `${parent}${parent.endsWith("/") ? "" : "/"}${d.name}`);
+    const e = entryFromDirent(d, parent);
     if (!opts.all && isHidden(e)) continue;
     out.push(e);
   }

@@ -11,7 +11,7 @@
 import {
   FileAttributes,
   FileIdFullDirectoryInformationEntry,
-  readFiletimeUnixMs,
+  filetimeWordsToUnixMs,
   readI64Number,
 } from "smb-structures";
 import {
@@ -58,7 +58,9 @@ export function entryAttributes(buf: Buffer, at: number): number {
 
 /** filetimeMs of the FILETIME at `off` (0 stays 0: an unset time). */
 function msAt(buf: Buffer, off: number): number {
-  return buf.readUInt32LE(off) === 0 && buf.readUInt32LE(off + 4) === 0 ? 0 : readFiletimeUnixMs(buf, off);
+  const lo = buf.readUInt32LE(off);
+  const hi = buf.readUInt32LE(off + 4);
+  return lo === 0 && hi === 0 ? 0 : filetimeWordsToUnixMs(lo, hi);
 }
 
 export class SmbDirent {

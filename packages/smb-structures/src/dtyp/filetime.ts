@@ -28,7 +28,12 @@ const EPOCH_LO = Number(FILETIME_UNIX_EPOCH & 0xffffffffn);
  * sum is rounded once, to nearest-even, as Number(ft - FILETIME_UNIX_EPOCH) rounds.
  */
 export function readFiletimeUnixMs(buf: Buffer, off: number): number {
-  return ((buf.readUInt32LE(off + 4) - EPOCH_HI) * 4294967296 + (buf.readUInt32LE(off) - EPOCH_LO)) / 10000;
+  return filetimeWordsToUnixMs(buf.readUInt32LE(off), buf.readUInt32LE(off + 4));
+}
+
+/** filetimeToUnixMs of the FILETIME whose low and high 32-bit words are `lo` and `hi`. */
+export function filetimeWordsToUnixMs(lo: number, hi: number): number {
+  return ((hi - EPOCH_HI) * 4294967296 + (lo - EPOCH_LO)) / 10000;
 }
 
 export function unixMsToFiletime(ms: number): bigint {
