@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Start-up cost of `smb` (the built dist/bin/smb.cjs): `node -e 0` (the floor), `smb --version`, and small
-// commands against a private Samba (stat of one file, ls of a 10-entry and of a 10,000-entry directory).
+// commands against a private Samba (stat of one file, ls of a 10-entry and of a 10,000-entry directory;
+// smbclient's ls of the latter for scale).
 // Every case runs `runs` times, the CLIs given interleaved (A B A B ...), and reports the median wall
 // time and the median CPU time of the client process (perf stat's task-clock, all threads; else user+sys
 // from /usr/bin/time, 10 ms resolution): on a shared machine CPU is the steadier figure. Compare two builds by passing both:
@@ -68,13 +69,35 @@ try {
     SMB_DOMAIN: server.domain,
   };
   const unc = `//${server.host}/share`;
+  const auth = join(work, "auth");
+  writeFileSync(
+    auth,
+    `username = ${server.username}\npassword = ${server.password}\ndomain = ${server.domain}\n`,
+    {
+      mode: 0o600,
+    },
+  );
   const port = ["--port", String(server.port)];
   const cases = {
     "node -e 0": () => [process.execPath, "-e", "0"],
     version: (cli) => [process.execPath, cli, "--version"],
     stat: (cli) => [process.execPath, cli, ...port, "stat", `${unc}/one`],
     "ls 10": (cli) => [process.execPath, cli, ...port, "ls", `${unc}/ten`],
+    "ls 10,000": (cli) => [process.execPath, cli, ...port, "ls", `${unc}/tenk`],
     "ls -l 10,000": (cli) => [process.execPath, cli, ...port, "ls", "-l", `${unc}/tenk`],
+    // The same listing by Samba's smbclient, for scale (as bench/compare.mjs runs it).
+    "smbclient ls 10,000": () => [
+      "smbclient",
+      "-s",
+      "/dev/null",
+      "-A",
+      auth,
+      "-p",
+      String(server.port),
+      unc,
+      "-c",
+      "ls tenk/*",
+    ],
   };
   const selected = Object.entries(cases).filter(([name]) => !ONLY || ONLY.some((o) => name.includes(o)));
   console.log(
@@ -84,12 +107,13 @@ try {
   );
   const results = new Map();
   for (const [name, argvOf] of selected) {
-    const clis = name === "node -e 0" ? [CLIS[0]] : CLIS;
+    const single = name === "node -e 0" || name.startsWith("smbclient");
+    const clis = single ? [CLIS[0]] : CLIS;
     for (const cli of clis) timed(argvOf(cli), env); // warm the page cache
     for (let i = 0; i < RUNS; i++) {
       const order = i % 2 ? [...clis].reverse() : clis;
       for (const cli of order) {
-        const key = `${name}\t${name === "node -e 0" ? "-" : cli}`;
+        const key = `${name}\t${single ? "-" : cli}`;
         if (!results.has(key)) results.set(key, { wall: [], cpu: [] });
         const r = timed(argvOf(cli), env);
         results.get(key).wall.push(r.wall);
@@ -102,11 +126,11 @@ try {
       .map((l) => l.toFixed(2))
       .join(" ")}\n`,
   );
-  console.log("case           wall median (min)     CPU median (min)   cli");
+  console.log("case                 wall median (min)     CPU median (min)   cli");
   for (const [key, r] of results) {
     const [name, cli] = key.split("\t");
     const f = (a) => `${median(a).toFixed(3)} (${Math.min(...a).toFixed(3)})`;
-    console.log(`${name.padEnd(14)} ${f(r.wall).padStart(17)} s  ${f(r.cpu).padStart(17)} s   ${cli}`);
+    console.log(`${name.padEnd(20)} ${f(r.wall).padStart(17)} s  ${f(r.cpu).padStart(17)} s   ${cli}`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

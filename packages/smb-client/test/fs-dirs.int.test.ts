@@ -248,6 +248,19 @@ describe("a 10,000-entry directory", () => {
     console.log(`readdir of 10,000 entries: ${ms.toFixed(0)} ms`);
   });
 
+  it("scandir without ids (FILE_DIRECTORY_INFORMATION): the same entries, ino 0n", async () => {
+    const full = new Map<string, SmbDirent>();
+    for await (const e of smb.scandir(d)) full.set(e.name, e);
+    let n = 0;
+    for await (const e of smb.scandir(d, { ids: false })) {
+      const f = full.get(e.name)!;
+      expect([e.size, e.mtimeMs, e.attributes, e.isFile()]).toEqual([f.size, f.mtimeMs, f.attributes, true]);
+      expect([e.ino, f.ino === 0n]).toEqual([0n, false]);
+      n++;
+    }
+    expect(n).toBe(10_000);
+  });
+
   it("lists it from many tasks at once", async () => {
     const all = await Promise.all(Array.from({ length: 4 }, () => smb.readdir(d, { withFileTypes: true })));
     for (const ents of all) expect(ents.length).toBe(10_000);

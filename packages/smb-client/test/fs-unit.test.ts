@@ -3,6 +3,8 @@
 import { Credentials } from "smb-auth";
 import {
   FILETIME_UNIX_EPOCH,
+  FileDirectoryInformation,
+  FileDirectoryInformationEntry,
   FileIdFullDirectoryInformation,
   FileIdFullDirectoryInformationEntry,
   NtStatus,
@@ -202,6 +204,27 @@ describe("stats and dirents", () => {
       expect(got.stat({ bigint: true })).toEqual(want.stat({ bigint: true }));
       expect(got.isDirectory()).toBe(e.fileName === "dir");
     }
+  });
+
+  it("a listing without ids (FILE_DIRECTORY_INFORMATION) reads the same fields, without id and tag", () => {
+    for (const f of [
+      "creationTime",
+      "lastWriteTime",
+      "endOfFile",
+      "fileAttributes",
+      "fileNameLength",
+    ] as const)
+      expect(FileDirectoryInformationEntry.fieldOffset(f)).toBe(
+        FileIdFullDirectoryInformationEntry.fieldOffset(f),
+      );
+    const e = { ...info, fileIndex: 0, fileName: "l", fileAttributes: 0x410 };
+    const buf = Buffer.alloc(FileDirectoryInformation.size([e]));
+    FileDirectoryInformation.write(buf, 0, [e], { base: 0 });
+    const d = new SmbDirent(buf, "//s/share", 0, "l", true);
+    const want = new SmbDirent({ ...e, eaSize: 0 }, "//s/share");
+    expect([d.size, d.mtimeMs, d.birthtimeMs, d.attributes]).toEqual([1234, 3000, 1000, 0x410]);
+    expect([d.ino, d.reparseTag, d.isDirectory()]).toEqual([0n, 0, true]);
+    expect(d.stat()).toEqual(want.stat());
   });
 
   it("joins display paths in the caller's style", () => {

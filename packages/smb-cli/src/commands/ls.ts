@@ -39,13 +39,14 @@ function isNotDir(err: unknown): boolean {
 export async function listDir(
   client: SmbClient,
   dir: RemotePath,
-  opts: { all?: boolean; pattern?: string; signal?: AbortSignal } = {},
+  opts: { all?: boolean; pattern?: string; signal?: AbortSignal; ids?: boolean } = {},
 ): Promise<Entry[]> {
   const out: Entry[] = [];
   const parent = displayPath(dir);
-  const scanOpts: { pattern?: string; signal?: AbortSignal } = {};
+  const scanOpts: { pattern?: string; signal?: AbortSignal; ids?: boolean } = {};
   if (opts.pattern) scanOpts.pattern = opts.pattern;
   if (opts.signal) scanOpts.signal = opts.signal;
+  if (opts.ids === false) scanOpts.ids = false;
   for await (const d of client.scandir(clientPath(dir), scanOpts)) {
     const e = entryFromDirent(d, parent);
     if (!opts.all && isHidden(e)) continue;
@@ -61,6 +62,8 @@ export async function statEntry(client: SmbClient, p: RemotePath): Promise<Entry
 
 export async function ls(run: Run, paths: string[], o: LsOptions): Promise<void> {
   const many = paths.length > 1 || !!o.recursive;
+  // Names alone (piped, not recursive) need no file ids or reparse tags: the server's cheaper listing.
+  const ids = !!(o.long || o.json || o.recursive || run.io.stdout.isTTY);
   let first = true;
   for (const arg of paths) {
     const rp = parseRemote(arg);
@@ -72,13 +75,14 @@ export async function ls(run: Run, paths: string[], o: LsOptions): Promise<void>
           all: true,
           pattern: base,
           signal: run.signal,
+          ids,
         });
         await printEntries(run, entries, o, undefined);
         return;
       }
       let entries: Entry[];
       try {
-        entries = await listDir(client, rp, { ...o, signal: run.signal });
+        entries = await listDir(client, rp, { ...o, signal: run.signal, ids });
       } catch (err) {
         if (!isNotDir(err)) throw err;
         await printEntries(run, [await statEntry(client, rp)], o, undefined);

@@ -10,6 +10,7 @@
  */
 import {
   FileAttributes,
+  FileDirectoryInformationEntry,
   FileIdFullDirectoryInformationEntry,
   filetimeWordsToUnixMs,
   readI64Number,
@@ -38,9 +39,13 @@ export interface DirEntryInfo {
   fileId?: bigint;
 }
 
-/** Offsets of the FILE_ID_FULL_DIR_INFORMATION fields in an entry (from its field table). */
+/**
+ * Offsets of the FILE_ID_FULL_DIR_INFORMATION fields in an entry (from its field table). The fields up
+ * to FileNameLength are the same in FILE_DIRECTORY_INFORMATION (the listings without ids).
+ */
 const E = FileIdFullDirectoryInformationEntry;
 export const ENTRY_CLASS = E;
+export const BASIC_ENTRY_CLASS = FileDirectoryInformationEntry;
 const CREATION = E.fieldOffset("creationTime");
 const ACCESS = E.fieldOffset("lastAccessTime");
 const WRITE = E.fieldOffset("lastWriteTime");
@@ -75,13 +80,19 @@ export class SmbDirent {
   private readonly raw: Buffer | undefined;
   private readonly at: number;
   private readonly entry: DirEntryInfo | undefined;
+  /** A FILE_DIRECTORY_INFORMATION entry: no EaSize (reparse tag) and no FileId. */
+  private readonly basic: boolean;
 
   constructor(e: DirEntryInfo, parentPath: string);
-  /** The entry at `at` of a FILE_ID_FULL_DIR_INFORMATION buffer (what listings build). */
-  constructor(e: Buffer, parentPath: string, at: number, name: string);
-  constructor(e: DirEntryInfo | Buffer, parentPath: string, at = 0, name = "") {
+  /**
+   * The entry at `at` of a listing's buffer (what listings build): FILE_ID_FULL_DIR_INFORMATION, or
+   * with `basic` FILE_DIRECTORY_INFORMATION.
+   */
+  constructor(e: Buffer, parentPath: string, at: number, name: string, basic?: boolean);
+  constructor(e: DirEntryInfo | Buffer, parentPath: string, at = 0, name = "", basic = false) {
     this.parentPath = parentPath;
     this.path = parentPath;
+    this.basic = basic;
     if (Buffer.isBuffer(e)) {
       this.name = name;
       this.attributes = e.readUInt32LE(at + ATTRIBUTES);
@@ -99,7 +110,7 @@ export class SmbDirent {
 
   /** The reparse tag (EaSize of a reparse point, MS-FSCC 2.4.21), else 0. */
   get reparseTag(): number {
-    if (!(this.attributes & FileAttributes.REPARSE_POINT)) return 0;
+    if (!(this.attributes & FileAttributes.REPARSE_POINT) || this.basic) return 0;
     return this.raw ? this.raw.readUInt32LE(this.at + EA_SIZE) : this.entry!.eaSize >>> 0;
   }
   get size(): number {
@@ -109,6 +120,7 @@ export class SmbDirent {
     return this.raw ? readI64Number(this.raw, this.at + ALLOCATION) : Number(this.entry!.allocationSize);
   }
   get ino(): bigint {
+    if (this.basic) return 0n;
     return this.raw ? this.raw.readBigUInt64LE(this.at + FILE_ID) : (this.entry!.fileId ?? 0n);
   }
   get mtimeMs(): number {
@@ -157,7 +169,7 @@ export class SmbDirent {
       allocationSize: r ? bigSigned(ALLOCATION) : e!.allocationSize,
       fileAttributes: r ? this.attributes : e!.fileAttributes,
       reparseTag: this.reparseTag,
-      indexNumber: r ? big(FILE_ID) : e!.fileId,
+      indexNumber: this.basic ? undefined : r ? big(FILE_ID) : e!.fileId,
     };
   }
 
