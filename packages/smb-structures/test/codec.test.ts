@@ -9,8 +9,10 @@ import {
   nextEntryOffset,
   offsetOf,
   reserved,
+  type Fields,
   SmbDecodeError,
   Smb2Header,
+  Struct,
   struct,
   u16,
   u32,
@@ -149,6 +151,24 @@ describe("struct codec", () => {
           }
         }
       }),
+    );
+  });
+});
+
+describe("field tables are laid out on first use", () => {
+  it("every exported structure's table is well formed (the layout is worked out and checked)", async () => {
+    const exported: unknown[] = Object.values(await import("../src/index.js"));
+    const all = exported.filter((v): v is Struct<Fields> => v instanceof Struct);
+    expect(all.length).toBeGreaterThan(100);
+    for (const s of all) expect(() => s.check(), s.name).not.toThrow();
+  });
+
+  it("a misdeclared table throws when it is first used, with what is wrong", () => {
+    const bad = struct("bad", { name: utf16(), after: u32 });
+    expect(() => bad.check()).toThrow(/bad.after: fixed field after a variable part/);
+    expect(() => bad.encode({ name: "x", after: 1 })).toThrow(/fixed field after a variable part/);
+    expect(() => struct("dangling", { len: lengthOf("missing", u16) }).fixedSize).toThrow(
+      /no variable part named missing/,
     );
   });
 });

@@ -89,11 +89,64 @@ interface VarSlot {
   tagSlot?: FixedSlot;
 }
 
+/** The fixed slots, variable parts and size fields of a field table (checked: a misdeclared table throws). */
+function shapeOf(name: string, fields: Fields): Shape {
+  const fixed: FixedSlot[] = [];
+  const vars: VarSlot[] = [];
+  const sizeSlots: { slot: FixedSlot; from: number }[] = [];
+  let off = 0;
+  const byName = new Map<string, FixedSlot>();
+  for (const [fieldName, field] of Object.entries(fields)) {
+    if (field.kind === "var") {
+      vars.push({ name: fieldName, codec: field });
+      continue;
+    }
+    if (vars.length > 0) throw new Error(`${name}.${fieldName}: fixed field after a variable part`);
+    const codec = "codec" in field ? (field.codec as AnyFixed) : (field as AnyFixed);
+    const slot: FixedSlot = { name: fieldName, off, field, codec };
+    fixed.push(slot);
+    byName.set(fieldName, slot);
+    off += codec.size;
+  }
+  const fixedSize = off;
+  for (const [i, slot] of fixed.entries()) {
+    const f = slot.field;
+    if (f.kind === "size") {
+      // `from` may also name the first variable part, which starts where the fixed fields end
+      // (REPARSE_DATA_BUFFER.ReparseDataLength counts from the reparse-specific body).
+      const from =
+        f.from === undefined
+          ? fixed[i + 1]?.off
+          : (byName.get(f.from)?.off ?? (vars[0]?.name === f.from ? off : undefined));
+      if (from === undefined) throw new Error(`${name}.${slot.name}: no field ${f.from ?? "after it"}`);
+      sizeSlots.push({ slot, from });
+      continue;
+    }
+    if (f.kind !== "offset" && f.kind !== "length" && f.kind !== "count" && f.kind !== "tag") continue;
+    const target = vars.find((v) => v.name === f.target);
+    if (!target) throw new Error(`${name}.${slot.name}: no variable part named ${f.target}`);
+    if (f.kind === "offset") target.offsetSlot = slot;
+    else if (f.kind === "length") target.lengthSlot = slot;
+    else if (f.kind === "count") target.countSlot = slot;
+    else {
+      if (!target.codec.tag) throw new Error(`${name}.${slot.name}: ${f.target} is not a tagged union`);
+      target.tagSlot = slot;
+    }
+  }
+  const zc = vars.findIndex((v) => v.codec.zeroCopy);
+  if (zc >= 0 && zc !== vars.length - 1) throw new Error(`${name}: zero-copy part must be last`);
+  return { fixedSize, fixed, vars, sizeSlots };
+}
+
+interface Shape {
+  fixedSize: number;
+  fixed: FixedSlot[];
+  vars: VarSlot[];
+  sizeSlots: { slot: FixedSlot; from: number }[];
+}
+
 export class Struct<F extends Fields> {
-  readonly fixedSize: number;
-  private readonly fixed: FixedSlot[] = [];
-  private readonly vars: VarSlot[] = [];
-  private readonly sizeSlots: { slot: FixedSlot; from: number }[] = [];
+  private shapeCache: Shape | undefined;
   private readonly offsetsFrom: OffsetBase;
   private readonly selfBase: boolean;
   private readonly encodeBase: number;
@@ -108,47 +161,34 @@ export class Struct<F extends Fields> {
     this.selfBase = this.offsetsFrom !== "base";
     this.encodeBase = options.encodeBase ?? 0;
     this.minSize = options.minSize ?? 0;
-    let off = 0;
-    const byName = new Map<string, FixedSlot>();
-    for (const [fieldName, field] of Object.entries(fields)) {
-      if (field.kind === "var") {
-        this.vars.push({ name: fieldName, codec: field });
-        continue;
-      }
-      if (this.vars.length > 0) throw new Error(`${name}.${fieldName}: fixed field after a variable part`);
-      const codec = "codec" in field ? (field.codec as AnyFixed) : (field as AnyFixed);
-      const slot: FixedSlot = { name: fieldName, off, field, codec };
-      this.fixed.push(slot);
-      byName.set(fieldName, slot);
-      off += codec.size;
-    }
-    this.fixedSize = off;
-    for (const [i, slot] of this.fixed.entries()) {
-      const f = slot.field;
-      if (f.kind === "size") {
-        // `from` may also name the first variable part, which starts where the fixed fields end
-        // (REPARSE_DATA_BUFFER.ReparseDataLength counts from the reparse-specific body).
-        const from =
-          f.from === undefined
-            ? this.fixed[i + 1]?.off
-            : (byName.get(f.from)?.off ?? (this.vars[0]?.name === f.from ? off : undefined));
-        if (from === undefined) throw new Error(`${name}.${slot.name}: no field ${f.from ?? "after it"}`);
-        this.sizeSlots.push({ slot, from });
-        continue;
-      }
-      if (f.kind !== "offset" && f.kind !== "length" && f.kind !== "count" && f.kind !== "tag") continue;
-      const target = this.vars.find((v) => v.name === f.target);
-      if (!target) throw new Error(`${name}.${slot.name}: no variable part named ${f.target}`);
-      if (f.kind === "offset") target.offsetSlot = slot;
-      else if (f.kind === "length") target.lengthSlot = slot;
-      else if (f.kind === "count") target.countSlot = slot;
-      else {
-        if (!target.codec.tag) throw new Error(`${name}.${slot.name}: ${f.target} is not a tagged union`);
-        target.tagSlot = slot;
-      }
-    }
-    const zc = this.vars.findIndex((v) => v.codec.zeroCopy);
-    if (zc >= 0 && zc !== this.vars.length - 1) throw new Error(`${name}: zero-copy part must be last`);
+  }
+
+  /**
+   * The layout, worked out on first use: a few hundred structures are declared at import and a run
+   * uses a few dozen. `check()` works it out at once (the tests run it on every declared structure).
+   */
+  private get shape(): Shape {
+    if (!this.shapeCache) this.shapeCache = shapeOf(this.name, this.fields);
+    return this.shapeCache;
+  }
+  private get fixed(): FixedSlot[] {
+    return this.shape.fixed;
+  }
+  private get vars(): VarSlot[] {
+    return this.shape.vars;
+  }
+  private get sizeSlots(): { slot: FixedSlot; from: number }[] {
+    return this.shape.sizeSlots;
+  }
+  /** Size of the fixed fields. */
+  get fixedSize(): number {
+    return this.shape.fixedSize;
+  }
+
+  /** Works the layout out now; throws if the field table is misdeclared. */
+  check(): this {
+    void this.shape;
+    return this;
   }
 
   /**
