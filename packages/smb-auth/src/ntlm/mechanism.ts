@@ -10,7 +10,7 @@ import { inspect } from "node:util";
 import { dateToFiletime } from "smb-structures";
 import { Credentials, type CredentialsInit, secretsOf } from "../credentials.js";
 import { AuthError } from "../errors.js";
-import { log, redact } from "../log.js";
+import { log, logging, redact } from "../log.js";
 import type { AuthContext, AuthMechanism, AuthMechanismFactory } from "../mechanism.js";
 import { Oid } from "../oids.js";
 import { TargetInfo } from "./av-pairs.js";
@@ -241,7 +241,7 @@ export class NtlmMechanism implements AuthMechanism {
     });
     this.#negotiate = msg;
     this.#state = "negotiate-sent";
-    log("ntlm: NEGOTIATE flags=%s", formatNegotiateFlags(this.#flags));
+    if (logging()) log("ntlm: NEGOTIATE flags=%s", formatNegotiateFlags(this.#flags));
     return msg;
   }
 
@@ -254,12 +254,13 @@ export class NtlmMechanism implements AuthMechanism {
     if (flags & F.EXTENDED_SESSIONSECURITY) flags &= ~F.LM_KEY;
     if (this.isAnonymous) flags |= F.ANONYMOUS;
     flags >>>= 0;
-    log(
-      "ntlm: CHALLENGE flags=%s targetInfo=%d bytes; AUTHENTICATE flags=%s",
-      formatNegotiateFlags(challenge.flags),
-      challenge.targetInfo.length,
-      formatNegotiateFlags(flags),
-    );
+    if (logging())
+      log(
+        "ntlm: CHALLENGE flags=%s targetInfo=%d bytes; AUTHENTICATE flags=%s",
+        formatNegotiateFlags(challenge.flags),
+        challenge.targetInfo.length,
+        formatNegotiateFlags(flags),
+      );
     if (this.#options.require128BitKey && !(flags & F.NEGOTIATE_128)) {
       throw new AuthError("ERR_SMB_AUTH_POLICY", "the server did not grant 128-bit session keys", {
         mechanism: "ntlm",
