@@ -9,8 +9,8 @@ import { type Io, processIo } from "./io.js";
 import { parseProtocol } from "./protocol.js";
 import type { Run } from "./run.js";
 
-// What a command runs is loaded when it runs (start-up: `smb --version` or `smb ls` loads neither the
-// transfer, server and shell commands nor, for --help, the client).
+// What a command runs is loaded when it runs: in the bundled executable `smb --version` and `--help`
+// initialize neither the client nor any command, `smb ls` not the transfer, server or shell commands.
 const transferCommands = () => import("./commands/transfer.js");
 const fileCommands = () => import("./commands/files.js");
 const serverCommands = () => import("./commands/server.js");

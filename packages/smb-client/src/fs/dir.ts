@@ -5,6 +5,8 @@
  * A listing starts with one related compound CREATE + QUERY_DIRECTORY + QUERY_DIRECTORY + CLOSE: a
  * directory whose entries fit in the first output buffer (1 MiB, thousands of entries) is listed in one
  * round trip. A larger one is listed again on a handle kept open, skipping the names already returned.
+ * The replies are not decoded into objects: the entries are walked in place (names only) and SmbDirents
+ * read their other fields from the reply when asked; readdir() without file types asks for names only.
  */
 import {
   Command,
@@ -110,15 +112,17 @@ export interface ListOptions {
   /**
    * false: list with FILE_DIRECTORY_INFORMATION, which has names, attributes, sizes and times but no
    * file id and no reparse tag (`ino` is 0n, `reparseTag` 0: a symbolic link to a directory looks like
-   * a directory). Cheaper for the server: Samba then reads no extended attributes per entry, a third of
-   * its time for a large directory. Default true (FILE_ID_FULL_DIR_INFORMATION).
+   * a directory). Cheaper for the server: Samba then reads no extended attributes per entry (about a
+   * third of its time for a large directory). Default true (FILE_ID_FULL_DIR_INFORMATION).
    */
   ids?: boolean;
 }
 
 /**
  * The entries of a directory in batches (".." and "." left out). `namesOnly` asks for
- * FILE_NAMES_INFORMATION: the server then reads no metadata (Samba: no stat or EA size per entry).
+ * FILE_NAMES_INFORMATION (MS-FSCC 2.4.33), `ids: false` for FILE_DIRECTORY_INFORMATION (2.4.10):
+ * classes without EaSize, which Samba computes per entry from its extended attributes (10,000 files:
+ * about 90 ms of smbd time instead of 130 ms).
  */
 export async function* listEntries(
   t: Target,
