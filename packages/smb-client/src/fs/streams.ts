@@ -75,14 +75,20 @@ function transferOpts(
   return t;
 }
 
-/** Aborts `ac` when `signal` does; returns a cleanup function. */
-function follow(signal: AbortSignal | undefined, ac: AbortController): () => void {
+/**
+ * Aborts `ac` (then calls `then`) when `signal` does; returns the cleanup that removes the listener, which
+ * _destroy calls: a long-lived signal shared by many streams must not keep every finished one alive.
+ */
+function follow(signal: AbortSignal | undefined, ac: AbortController, then?: () => void): () => void {
   if (!signal) return () => {};
   if (signal.aborted) {
     ac.abort(signal.reason);
     return () => {};
   }
-  const on = () => ac.abort(signal.reason);
+  const on = () => {
+    ac.abort(signal.reason);
+    then?.();
+  };
   signal.addEventListener("abort", on, { once: true });
   return () => signal.removeEventListener("abort", on);
 }
@@ -134,10 +140,7 @@ export class SmbReadStream extends Readable {
     this.ownsHandle = !src.handle || opts.autoClose !== false;
     this.start = opts.start ?? 0;
     this.end = opts.end ?? Number.POSITIVE_INFINITY;
-    this.unfollow = follow(opts.signal, this.ac);
-    if (opts.signal) {
-      opts.signal.addEventListener("abort", () => this.destroy(abortError(opts.signal)), { once: true });
-    }
+    this.unfollow = follow(opts.signal, this.ac, () => this.destroy(abortError(opts.signal)));
   }
 
   override _construct(callback: (err?: Error | null) => void): void {
@@ -284,10 +287,7 @@ export class SmbWriteStream extends Writable {
     this.path = src.path;
     this.handle = src.handle;
     this.ownsHandle = !src.handle || opts.autoClose !== false;
-    this.unfollow = follow(opts.signal, this.ac);
-    if (opts.signal) {
-      opts.signal.addEventListener("abort", () => this.destroy(abortError(opts.signal)), { once: true });
-    }
+    this.unfollow = follow(opts.signal, this.ac, () => this.destroy(abortError(opts.signal)));
   }
 
   override _construct(callback: (err?: Error | null) => void): void {

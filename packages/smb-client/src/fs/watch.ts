@@ -71,11 +71,13 @@ export async function* watch(
   const user = opts.signal;
   const onAbort = () => ac.abort(user?.reason);
   if (user?.aborted) throw abortError(user);
-  user?.addEventListener("abort", onAbort, { once: true });
+  // The open follows `user` itself; the listener comes after it, so a failed open leaves none behind.
   const open = await core.run(path, opts, "watch", (t) =>
     openAt(t, t.path.path, { desiredAccess: Access.LIST, createOptions: DIRECTORY }),
   );
   try {
+    user?.addEventListener("abort", onAbort, { once: true });
+    if (user?.aborted) ac.abort(user.reason);
     for (;;) {
       let changes: Awaited<ReturnType<typeof open.changeNotify>>;
       try {
