@@ -1,0 +1,203 @@
+// Memory evidence for the load and streaming runs (tools/load/run.mjs, stream.mjs): samples RSS and the
+// heap after a forced full GC at a fixed interval, prints one table row per sample, and judges "flat" by
+// the least-squares slope (MiB/min) of the samples after a warm-up. Optional v8 heap snapshots with a
+// per-constructor diff. Not part of CI.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeHeapSnapshot } from "node:v8";
+
+const MiB = 1048576;
+export const mib = (b) => (b / MiB).toFixed(1);
+
+/**
+ * Re-runs this script under `node --expose-gc` unless gc() is already exposed; returns only in the
+ * process that has gc(). The parent exits with the child's status.
+ */
+export function reexecWithGc() {
+  if (typeof globalThis.gc === "function") return;
+  const r = spawnSync(
+    process.execPath,
+    ["--expose-gc", ...process.execArgv, process.argv[1], ...process.argv.slice(2)],
+    { stdio: "inherit" },
+  );
+  process.exit(r.status ?? 1);
+}
+
+/** Least-squares slope of y over x. */
+export function slope(xs, ys) {
+  const n = xs.length;
+  if (n < 2) return 0;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+/**
+ * Samples memory every `intervalMs`: RSS, then heapUsed/external/arrayBuffers after gc() (the live
+ * heap, not garbage awaiting collection). `extra()` adds columns (name -> string) to each row.
+ */
+export class MemorySampler {
+  constructor({ intervalMs = 3000, warmupMs = 15000, extra = () => ({}) } = {}) {
+    this.intervalMs = intervalMs;
+    this.warmupMs = warmupMs;
+    this.extra = extra;
+    this.samples = [];
+    this.t0 = 0;
+    this.timer = undefined;
+    this.headerPrinted = false;
+  }
+
+  start() {
+    this.t0 = performance.now();
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.sample();
+  }
+
+  /** Seconds since start. */
+  get elapsed() {
+    return (performance.now() - this.t0) / 1000;
+  }
+
+  sample() {
+    const rssBefore = process.memoryUsage.rss();
+    globalThis.gc();
+    const m = process.memoryUsage();
+    const s = {
+      t: this.elapsed,
+      rss: Math.max(rssBefore, m.rss),
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+    };
+    this.samples.push(s);
+    const extra = this.extra();
+    if (!this.headerPrinted) {
+      this.headerPrinted = true;
+      console.log(
+        [
+          "t(s)".padStart(6),
+          "RSS".padStart(7),
+          "heap*".padStart(7),
+          "heapTot".padStart(7),
+          "extern".padStart(7),
+          "arrBuf".padStart(7),
+          ...Object.keys(extra).map((k) => k.padStart(Math.max(7, k.length))),
+        ].join(" "),
+      );
+    }
+    console.log(
+      [
+        s.t.toFixed(0).padStart(6),
+        mib(s.rss).padStart(7),
+        mib(s.heapUsed).padStart(7),
+        mib(s.heapTotal).padStart(7),
+        mib(s.external).padStart(7),
+        mib(s.arrayBuffers).padStart(7),
+        ...Object.entries(extra).map(([k, v]) => String(v).padStart(Math.max(7, k.length))),
+      ].join(" "),
+    );
+  }
+
+  /**
+   * Slopes (MiB/min) of post-GC heapUsed, RSS and arrayBuffers over the samples after the warm-up, and
+   * whether they stay under the thresholds. Needs at least 4 samples after the warm-up.
+   */
+  verdict({ maxHeapSlope, maxRssSlope }) {
+    const after = this.samples.filter((s) => s.t * 1000 >= this.warmupMs);
+    const peakRss = Math.max(...this.samples.map((s) => s.rss));
+    if (after.length < 4) {
+      return { ok: false, text: `too few samples after the ${this.warmupMs / 1000} s warm-up`, peakRss };
+    }
+    const mins = after.map((s) => s.t / 60);
+    const fit = (k) => slope(mins, after.map((s) => s[k] / MiB));
+    const heap = fit("heapUsed");
+    const rss = fit("rss");
+    const ab = fit("arrayBuffers");
+    const range = (k) => {
+      const v = after.map((s) => s[k]);
+      return `${mib(Math.min(...v))}..${mib(Math.max(...v))}`;
+    };
+    const ok = heap <= maxHeapSlope && rss <= maxRssSlope;
+    const span = after[after.length - 1].t - after[0].t;
+    const text =
+      `after ${this.warmupMs / 1000} s warm-up (${after.length} samples over ${span.toFixed(0)} s): ` +
+      `post-GC heapUsed ${heap.toFixed(2)} MiB/min (${range("heapUsed")} MiB, limit ${maxHeapSlope}), ` +
+      `RSS ${rss.toFixed(2)} MiB/min (${range("rss")} MiB, limit ${maxRssSlope}), ` +
+      `arrayBuffers ${ab.toFixed(2)} MiB/min; peak RSS ${mib(peakRss)} MiB -> ${ok ? "FLAT" : "GROWING"}`;
+    return { ok, heap, rss, arrayBuffers: ab, peakRss, text };
+  }
+}
+
+/** Writes a heap snapshot (after a GC) under the temp dir and returns its file name. */
+export function snapshot(label) {
+  globalThis.gc();
+  const file = writeHeapSnapshot(join(tmpdir(), `smbjs-load-${label}-${process.pid}.heapsnapshot`));
+  console.log(`heap snapshot ${label}: ${file}`);
+  return file;
+}
+
+/** Live objects of a snapshot grouped by "type:constructor" -> { count, size } (self sizes). */
+export function summarizeSnapshot(file) {
+  const snap = JSON.parse(readFileSync(file, "utf8"));
+  const meta = snap.snapshot.meta;
+  const width = meta.node_fields.length;
+  const typeAt = meta.node_fields.indexOf("type");
+  const nameAt = meta.node_fields.indexOf("name");
+  const sizeAt = meta.node_fields.indexOf("self_size");
+  const types = meta.node_types[0];
+  const { nodes, strings } = snap;
+  const groups = new Map();
+  for (let i = 0; i < nodes.length; i += width) {
+    const type = types[nodes[i + typeAt]];
+    const named = type === "object" || type === "closure" || type === "native" || type === "hidden";
+    const key = named ? `${type}:${String(strings[nodes[i + nameAt]]).slice(0, 60)}` : `(${type})`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { count: 0, size: 0 };
+      groups.set(key, g);
+    }
+    g.count++;
+    g.size += nodes[i + sizeAt];
+  }
+  return groups;
+}
+
+/** Prints the groups whose live count and self size grew most from snapshot `a` to `b`. */
+export function printSnapshotDiff(a, b, top = 15) {
+  const before = summarizeSnapshot(a);
+  const after = summarizeSnapshot(b);
+  const rows = [];
+  for (const [key, g] of after) {
+    const p = before.get(key) ?? { count: 0, size: 0 };
+    rows.push({ key, count: g.count, dCount: g.count - p.count, size: g.size, dSize: g.size - p.size });
+  }
+  for (const [key, p] of before) {
+    if (!after.has(key)) rows.push({ key, count: 0, dCount: -p.count, size: 0, dSize: -p.size });
+  }
+  const show = (title, by) => {
+    console.log(title);
+    console.log(`${"count".padStart(9)} ${"Δcount".padStart(9)} ${"KiB".padStart(9)} ${"ΔKiB".padStart(9)}  type:constructor`);
+    for (const r of [...rows].sort((x, y) => y[by] - x[by]).slice(0, top)) {
+      console.log(
+        `${String(r.count).padStart(9)} ${String(r.dCount).padStart(9)} ` +
+          `${(r.size / 1024).toFixed(0).padStart(9)} ${(r.dSize / 1024).toFixed(0).padStart(9)}  ${r.key}`,
+      );
+    }
+  };
+  show("heap snapshot diff, top growth by live count:", "dCount");
+  show("heap snapshot diff, top growth by self size:", "dSize");
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// Streaming memory run (issue 10; not part of CI): one large file through the high-level API against a
+// private Samba whose share lives in RAM (/dev/shm, else the temp dir):
+//   write: a generated source (1 MiB pieces, fresh buffers) -> smb.createWriteStream, hashed on the way;
+//   read:  smb.createReadStream -> a hashing sink; the two SHA-256 digests must agree.
+// Each phase prints a memory row every --interval seconds (RSS; heapUsed/external/arrayBuffers after a
+// forced GC; the script re-runs itself under --expose-gc) and a verdict: RSS and post-GC heap slopes
+// (MiB/min) after --warmup seconds, and peak RSS (sampled, and the kernel's maxRSS) against --max-peak.
+// The file and the share dir are deleted at the end. Needs the packages built (pnpm build).
+// Usage: node tools/load/stream.mjs [--size 4096 (MiB)] [--dir /dev/shm] [--interval 2] [--warmup 5]
+//        [--max-peak 100] [--max-heap-slope 0.5] [--max-rss-slope 3] [--phases write,read]
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, statfsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { MemorySampler, mib, reexecWithGc } from "./memory.mjs";
+
+reexecWithGc();
+
+const { values } = parseArgs({
+  options: {
+    size: { type: "string", default: "4096" },
+    dir: { type: "string" },
+    interval: { type: "string", default: "2" },
+    warmup: { type: "string", default: "5" },
+    "max-peak": { type: "string", default: "100" },
+    "max-heap-slope": { type: "string", default: "0.5" },
+    "max-rss-slope": { type: "string", default: "3" },
+    phases: { type: "string", default: "write,read" },
+  },
+});
+const { SmbClient } = await import("../../packages/smb-client/dist/index.js");
+const { startSamba } = await import("../samba/server.mjs");
+
+const MiB = 1048576;
+const PIECE = MiB;
+const phases = values.phases.split(",");
+
+/** Where the share lives: RAM when it has room for the file (plus 512 MiB), else the temp dir. */
+function pickDir(wanted) {
+  const free = (d) => {
+    const s = statfsSync(d);
+    return s.bavail * s.bsize;
+  };
+  const candidates = values.dir ? [values.dir] : ["/dev/shm", tmpdir()];
+  for (let size = wanted; size >= Math.min(wanted, 1024); size /= 2) {
+    for (const d of candidates) {
+      try {
+        if (free(d) >= (size + 512) * MiB) return { dir: d, size };
+      } catch {
+        // not there: try the next one
+      }
+    }
+  }
+  throw new Error(`no room for a ${wanted} MiB file in ${candidates.join(" or ")}`);
+}
+
+const { dir: parent, size: sizeMiB } = pickDir(Number(values.size));
+if (sizeMiB !== Number(values.size)) console.log(`only room for ${sizeMiB} MiB: streaming that instead`);
+const total = sizeMiB * MiB;
+const shareDir = mkdtempSync(join(parent, "smbjs-stream-"));
+const server = await startSamba({ signedCompanion: false, shares: { stream: { path: shareDir } } });
+const smb = new SmbClient({ username: server.username, password: server.password, port: server.port });
+const path = `//${server.host}/stream/big.bin`;
+console.log(`streaming ${sizeMiB} MiB through ${path} (share in ${shareDir})`);
+
+/** 1 MiB pieces, each a fresh buffer: a random block with the piece's offset stamped in. */
+function* generate(hash, count) {
+  const block = randomBytes(PIECE);
+  for (let off = 0; off < total; off += PIECE) {
+    const piece = Buffer.allocUnsafe(Math.min(PIECE, total - off));
+    block.copy(piece, 0, 0, piece.length);
+    piece.writeDoubleLE(off, 0);
+    hash.update(piece);
+    count(piece.length);
+    yield piece;
+  }
+}
+
+async function phase(name, work) {
+  console.log(`-- ${name}`);
+  const sampler = new MemorySampler({
+    intervalMs: Number(values.interval) * 1000,
+    warmupMs: Number(values.warmup) * 1000,
+    extra: () => ({ MiB: (moved / MiB).toFixed(0) }),
+  });
+  let moved = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  sampler.start();
+  const digest = await work((n) => {
+    moved += n;
+  });
+  sampler.stop();
+  const secs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const v = sampler.verdict({
+    maxHeapSlope: Number(values["max-heap-slope"]),
+    maxRssSlope: Number(values["max-rss-slope"]),
+  });
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  const peakOk = maxRss <= Number(values["max-peak"]) * MiB;
+  console.log(
+    `${name}: ${(moved / MiB).toFixed(0)} MiB in ${secs.toFixed(1)} s (${(moved / MiB / secs).toFixed(0)} MiB/s), ` +
+      `CPU user ${(cpu.user / 1e6).toFixed(1)} s sys ${(cpu.system / 1e6).toFixed(1)} s; ` +
+      `kernel maxRSS so far ${mib(maxRss)} MiB (limit ${values["max-peak"]}) -> ${peakOk ? "OK" : "OVER"}`,
+  );
+  console.log(`${name} memory: ${v.text}`);
+  return { digest, ok: v.ok && peakOk };
+}
+
+let ok = true;
+let written;
+try {
+  if (phases.includes("write")) {
+    const r = await phase("write", async (count) => {
+      const hash = createHash("sha256");
+      const src = Readable.from(generate(hash, count), { objectMode: false, highWaterMark: PIECE });
+      await pipeline(src, smb.createWriteStream(path));
+      return hash.digest("hex");
+    });
+    written = r.digest;
+    ok &&= r.ok;
+  }
+  if (phases.includes("read")) {
+    if (!written) throw new Error("the read phase needs the write phase (it reads what was written)");
+    const r = await phase("read", async (count) => {
+      const hash = createHash("sha256");
+      const sink = new Writable({
+        write(chunk, _enc, cb) {
+          hash.update(chunk);
+          count(chunk.length);
+          cb();
+        },
+      });
+      await pipeline(smb.createReadStream(path), sink);
+      return hash.digest("hex");
+    });
+    const same = r.digest === written;
+    console.log(`read back: SHA-256 ${same ? "matches" : "DIFFERS"} (${r.digest.slice(0, 16)}...)`);
+    ok &&= r.ok && same;
+  }
+} finally {
+  await smb.unlink(path).catch(() => {});
+  await smb.close();
+  await server.stop();
+  rmSync(shareDir, { recursive: true, force: true });
+}
+console.log(`stream: ${ok ? "FLAT and under the peak limit" : "FAILED"}`);
+process.exitCode = ok ? 0 : 1;
