@@ -3,6 +3,7 @@
  * negotiated maximums and bounded by a window, so throughput is not one round trip per chunk and
  * memory stays bounded (window x chunk) whatever the file size. Data is delivered in file order.
  */
+import { setMaxListeners } from "node:events";
 import { Command, NtStatus, ReadRequest, ReadResponse } from "smb-structures";
 import { creditChargeFor } from "smb-transport";
 import type { Open } from "./open.js";
@@ -97,6 +98,24 @@ function sizing(open: Open, max: number, opts: TransferOptions): { chunk: number
 }
 
 /**
+ * The signal the requests of one transfer share: the caller's signal gets one listener per transfer
+ * (removed by `done`), not one per request in flight -- a window of more than 10 would set off Node's
+ * "possible EventTarget memory leak" warning on every large transfer.
+ */
+function transferSignal(signal: AbortSignal | undefined): { signal?: AbortSignal; done: () => void } {
+  if (!signal) return { done: () => {} };
+  const ac = new AbortController();
+  setMaxListeners(0, ac.signal); // ours: one listener per request of the window
+  if (signal.aborted) {
+    ac.abort(signal.reason);
+    return { signal: ac.signal, done: () => {} };
+  }
+  const on = () => ac.abort(signal.reason);
+  signal.addEventListener("abort", on, { once: true });
+  return { signal: ac.signal, done: () => signal.removeEventListener("abort", on) };
+}
+
+/**
  * Reads [offset, offset+length) (or to end of file when length is undefined and `size` is known) and
  * calls `onData` with each chunk in order. A short read ends the transfer at end of file. Resolves with
  * the bytes delivered.
@@ -107,6 +126,22 @@ export async function pipelinedRead(
   length: number,
   onData: (chunk: Buffer, offset: number) => void | Promise<void>,
   opts: TransferOptions = {},
+): Promise<number> {
+  const shared = transferSignal(opts.signal);
+  try {
+    return await readWindow(open, offset, length, onData, { ...opts, signal: shared.signal });
+  } finally {
+    shared.done();
+  }
+}
+
+/** pipelinedRead's loop: keeps a window of READs in flight and delivers them in order. */
+async function readWindow(
+  open: Open,
+  offset: number,
+  length: number,
+  onData: (chunk: Buffer, offset: number) => void | Promise<void>,
+  opts: TransferOptions,
 ): Promise<number> {
   const { chunk, window } = sizing(open, open.connection.negotiated.maxReadSize, opts);
   const end = offset + length;
@@ -231,6 +266,21 @@ export async function pipelinedWriteFrom(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   offset: number,
   opts: TransferOptions = {},
+): Promise<number> {
+  const shared = transferSignal(opts.signal);
+  try {
+    return await writeWindow(open, source, offset, { ...opts, signal: shared.signal });
+  } finally {
+    shared.done();
+  }
+}
+
+/** pipelinedWriteFrom's loop: cuts the source into WRITEs, a window of them in flight. */
+async function writeWindow(
+  open: Open,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  offset: number,
+  opts: TransferOptions,
 ): Promise<number> {
   const { chunk, window } = sizing(open, open.connection.negotiated.maxWriteSize, opts);
   // In-flight WRITEs are counted; a full window waits for the next completion (one promise, not a

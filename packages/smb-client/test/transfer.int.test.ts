@@ -3,6 +3,7 @@
  * chunks), plain, signed and encrypted shares, data checked byte for byte.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { getEventListeners } from "node:events";
 import { negotiate } from "smb-auth";
 import { CreateDisposition } from "smb-structures";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -103,6 +104,52 @@ describe("pipelined transfers against Samba", () => {
     const back: Buffer[] = [];
     await pipelinedRead(f, 0, data.length, (c) => void back.push(c));
     expect(sha(Buffer.concat(back))).toBe(sha(data));
+    await f.close();
+  });
+
+  it("puts one listener on the caller's signal per transfer (a window of 32: no leak warning), removed at the end", async () => {
+    const f = await scratch(plain);
+    const ac = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => void warnings.push(w);
+    process.on("warning", onWarning);
+    const opts = { chunkSize: 128 * 1024, window: 32, signal: ac.signal };
+    let most = 0;
+    const count = () => (most = Math.max(most, getEventListeners(ac.signal, "abort").length));
+    try {
+      async function* parts() {
+        for (let o = 0; o < data.length; o += 1024 * 1024) {
+          count();
+          yield data.subarray(o, o + 1024 * 1024);
+        }
+      }
+      expect(await pipelinedWriteFrom(f, parts(), 0, opts)).toBe(data.length);
+      expect(getEventListeners(ac.signal, "abort")).toHaveLength(0);
+      const hash = createHash("sha256");
+      await pipelinedRead(
+        f,
+        0,
+        data.length,
+        (c) => {
+          count();
+          hash.update(c);
+        },
+        opts,
+      );
+      expect(hash.digest("hex")).toBe(sha(data));
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(most).toBe(1);
+    expect(getEventListeners(ac.signal, "abort")).toHaveLength(0);
+    expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+
+    // Aborting the caller's signal still cancels the transfer's requests.
+    const big = randomBytes(16 * 1024 * 1024);
+    const p = pipelinedWriteFrom(f, [big], 0, opts);
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ name: "AbortError" });
     await f.close();
   });
 
