@@ -113,32 +113,53 @@ export class MemorySampler {
   }
 
   /**
-   * Slopes (MiB/min) of post-GC heapUsed, RSS and arrayBuffers over the samples after the warm-up, and
-   * whether they stay under the thresholds. Needs at least 4 samples after the warm-up.
+   * Whether memory stays flat after the warm-up. Windows of a minute or more: least-squares slopes
+   * (MiB/min) of post-GC heapUsed and of RSS against maxHeapSlope / maxRssSlope. Shorter windows (a fast
+   * stream), where a slope over seconds magnifies noise: growth of the median from the first to the last
+   * third of the samples, under 1 MiB for the heap and maxRssGrowth MiB for RSS (medians, because RSS
+   * spikes while garbage awaits collection). Needs 4 samples.
    */
-  verdict({ maxHeapSlope, maxRssSlope }) {
+  verdict({ maxHeapSlope, maxRssSlope, maxRssGrowth = 16 }) {
     const after = this.samples.filter((s) => s.t * 1000 >= this.warmupMs);
     const peakRss = Math.max(...this.samples.map((s) => s.rss));
     if (after.length < 4) {
       return { ok: false, text: `too few samples after the ${this.warmupMs / 1000} s warm-up`, peakRss };
     }
     const mins = after.map((s) => s.t / 60);
-    const fit = (k) => slope(mins, after.map((s) => s[k] / MiB));
-    const heap = fit("heapUsed");
-    const rss = fit("rss");
-    const ab = fit("arrayBuffers");
+    const slopeOf = (k) =>
+      slope(
+        mins,
+        after.map((s) => s[k] / MiB),
+      );
+    const heap = slopeOf("heapUsed");
+    const rss = slopeOf("rss");
+    const ab = slopeOf("arrayBuffers");
     const range = (k) => {
       const v = after.map((s) => s[k]);
       return `${mib(Math.min(...v))}..${mib(Math.max(...v))}`;
     };
-    const ok = heap <= maxHeapSlope && rss <= maxRssSlope;
     const span = after[after.length - 1].t - after[0].t;
+    const third = Math.max(1, Math.floor(after.length / 3));
+    const median = (a, k) => {
+      const v = a.map((s) => s[k]).sort((x, y) => x - y);
+      return v[Math.floor(v.length / 2)] / MiB;
+    };
+    const grew = (k) => median(after.slice(-third), k) - median(after.slice(0, third), k);
+    const heapGrowth = grew("heapUsed");
+    const rssGrowth = grew("rss");
+    const bySlope = span >= 60;
+    const ok = bySlope
+      ? heap <= maxHeapSlope && rss <= maxRssSlope
+      : heapGrowth < 1 && rssGrowth <= maxRssGrowth;
+    const signed = (x) => `${x >= 0 ? "+" : ""}${x.toFixed(1)}`;
     const text =
       `after ${this.warmupMs / 1000} s warm-up (${after.length} samples over ${span.toFixed(0)} s): ` +
-      `post-GC heapUsed ${heap.toFixed(2)} MiB/min (${range("heapUsed")} MiB, limit ${maxHeapSlope}), ` +
-      `RSS ${rss.toFixed(2)} MiB/min (${range("rss")} MiB, limit ${maxRssSlope}), ` +
-      `arrayBuffers ${ab.toFixed(2)} MiB/min; peak RSS ${mib(peakRss)} MiB -> ${ok ? "FLAT" : "GROWING"}`;
-    return { ok, heap, rss, arrayBuffers: ab, peakRss, text };
+      `post-GC heapUsed ${heap.toFixed(2)} MiB/min, median first->last third ${signed(heapGrowth)} MiB ` +
+      `(${range("heapUsed")} MiB, limit ${bySlope ? `${maxHeapSlope} MiB/min` : "1 MiB"}); ` +
+      `RSS ${rss.toFixed(2)} MiB/min, median first->last third ${signed(rssGrowth)} MiB ` +
+      `(${range("rss")} MiB, limit ${bySlope ? `${maxRssSlope} MiB/min` : `${maxRssGrowth} MiB`}); ` +
+      `arrayBuffers ${range("arrayBuffers")} MiB; peak RSS ${mib(peakRss)} MiB -> ${ok ? "FLAT" : "GROWING"}`;
+    return { ok, heap, rss, heapGrowth, rssGrowth, arrayBuffers: ab, peakRss, text };
   }
 }
 
@@ -190,7 +211,9 @@ export function printSnapshotDiff(a, b, top = 15) {
   }
   const show = (title, by) => {
     console.log(title);
-    console.log(`${"count".padStart(9)} ${"Δcount".padStart(9)} ${"KiB".padStart(9)} ${"ΔKiB".padStart(9)}  type:constructor`);
+    console.log(
+      `${"count".padStart(9)} ${"Δcount".padStart(9)} ${"KiB".padStart(9)} ${"ΔKiB".padStart(9)}  type:constructor`,
+    );
     for (const r of [...rows].sort((x, y) => y[by] - x[by]).slice(0, top)) {
       console.log(
         `${String(r.count).padStart(9)} ${String(r.dCount).padStart(9)} ` +

@@ -5,10 +5,12 @@
 //   read:  smb.createReadStream -> a hashing sink; the two SHA-256 digests must agree.
 // Each phase prints a memory row every --interval seconds (RSS; heapUsed/external/arrayBuffers after a
 // forced GC; the script re-runs itself under --expose-gc) and a verdict: RSS and post-GC heap slopes
-// (MiB/min) after --warmup seconds, and peak RSS (sampled, and the kernel's maxRSS) against --max-peak.
+// (MiB/min) after --warmup seconds (for a phase under a minute: growth of the RSS peak from the first to
+// the last third, --max-rss-growth), and peak RSS (sampled, and the kernel's maxRSS) against --max-peak.
 // The file and the share dir are deleted at the end. Needs the packages built (pnpm build).
-// Usage: node tools/load/stream.mjs [--size 4096 (MiB)] [--dir /dev/shm] [--interval 2] [--warmup 5]
-//        [--max-peak 100] [--max-heap-slope 0.5] [--max-rss-slope 3] [--phases write,read]
+// Usage: node tools/load/stream.mjs [--size 4096 (MiB)] [--dir /dev/shm] [--interval 0.5] [--warmup 2]
+//        [--max-peak 100] [--max-heap-slope 0.5] [--max-rss-slope 3] [--max-rss-growth 16]
+//        [--passes 1 (read the file this many times)] [--phases write,read]
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statfsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,11 +26,13 @@ const { values } = parseArgs({
   options: {
     size: { type: "string", default: "4096" },
     dir: { type: "string" },
-    interval: { type: "string", default: "2" },
-    warmup: { type: "string", default: "5" },
+    interval: { type: "string", default: "0.5" },
+    warmup: { type: "string", default: "2" },
     "max-peak": { type: "string", default: "100" },
     "max-heap-slope": { type: "string", default: "0.5" },
     "max-rss-slope": { type: "string", default: "3" },
+    "max-rss-growth": { type: "string", default: "16" },
+    passes: { type: "string", default: "1" },
     phases: { type: "string", default: "write,read" },
   },
 });
@@ -38,6 +42,7 @@ const { startSamba } = await import("../samba/server.mjs");
 const MiB = 1048576;
 const PIECE = MiB;
 const phases = values.phases.split(",");
+const passes = Number(values.passes);
 
 /** Where the share lives: RAM when it has room for the file (plus 512 MiB), else the temp dir. */
 function pickDir(wanted) {
@@ -100,6 +105,7 @@ async function phase(name, work) {
   const v = sampler.verdict({
     maxHeapSlope: Number(values["max-heap-slope"]),
     maxRssSlope: Number(values["max-rss-slope"]),
+    maxRssGrowth: Number(values["max-rss-growth"]),
   });
   const maxRss = process.resourceUsage().maxRSS * 1024;
   const peakOk = maxRss <= Number(values["max-peak"]) * MiB;
@@ -137,7 +143,19 @@ try {
         },
       });
       await pipeline(smb.createReadStream(path), sink);
-      return hash.digest("hex");
+      const digest = hash.digest("hex");
+      // More passes: a longer phase (memory over time), each pass checked.
+      for (let i = 1; i < passes; i++) {
+        const again = createHash("sha256");
+        await pipeline(smb.createReadStream(path), async (src) => {
+          for await (const chunk of src) {
+            again.update(chunk);
+            count(chunk.length);
+          }
+        });
+        if (again.digest("hex") !== digest) throw new Error(`read pass ${i + 1} differs`);
+      }
+      return digest;
     });
     const same = r.digest === written;
     console.log(`read back: SHA-256 ${same ? "matches" : "DIFFERS"} (${r.digest.slice(0, 16)}...)`);
