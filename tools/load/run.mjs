@@ -206,6 +206,11 @@ try {
   const state = internals();
   console.log(`internal state after the run: ${JSON.stringify(state)}`);
   for (const c of state) if (c.pending || c.queued) stats.leaks.push("requests still pending or queued");
+  // Request timers and sockets: what is still scheduled once every task is done (sampler timers aside).
+  const active = {};
+  for (const r of process.getActiveResourcesInfo()) active[r] = (active[r] ?? 0) + 1;
+  console.log(`active resources: ${JSON.stringify(active)}`);
+  if ((active.Timeout ?? 0) > 10) stats.leaks.push(`${active.Timeout} timers still scheduled`);
   if (smb) {
     const listeners = getEventListeners(appSignal, "abort").length;
     console.log(
