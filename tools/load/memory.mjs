@@ -41,8 +41,8 @@ export function slope(xs, ys) {
 }
 
 /**
- * Samples memory every `intervalMs`: RSS, then heapUsed/external/arrayBuffers after gc() (the live
- * heap, not garbage awaiting collection). `extra()` adds columns (name -> string) to each row.
+ * Samples memory every `intervalMs`: RSS, then heapUsed/external/arrayBuffers after full GCs (the live
+ * heap and buffers, not garbage awaiting collection). `extra()` adds columns (name -> string) to each row.
  */
 export class MemorySampler {
   constructor({ intervalMs = 3000, warmupMs = 15000, extra = () => ({}) } = {}) {
@@ -73,6 +73,9 @@ export class MemorySampler {
 
   sample() {
     const rssBefore = process.memoryUsage.rss();
+    // Twice: V8 frees the backing stores of dead ArrayBuffers concurrently after a GC and only settles
+    // that at the start of the next one; after a single gc() arrayBuffers still counts them.
+    globalThis.gc();
     globalThis.gc();
     const m = process.memoryUsage();
     const s = {
@@ -123,7 +126,8 @@ export class MemorySampler {
     const after = this.samples.filter((s) => s.t * 1000 >= this.warmupMs);
     const peakRss = Math.max(...this.samples.map((s) => s.rss));
     if (after.length < 4) {
-      return { ok: false, text: `too few samples after the ${this.warmupMs / 1000} s warm-up`, peakRss };
+      const text = `too few samples after the ${this.warmupMs / 1000} s warm-up: not judged`;
+      return { ok: false, judged: false, text, peakRss };
     }
     const mins = after.map((s) => s.t / 60);
     const slopeOf = (k) =>
@@ -159,12 +163,13 @@ export class MemorySampler {
       `RSS ${rss.toFixed(2)} MiB/min, median first->last third ${signed(rssGrowth)} MiB ` +
       `(${range("rss")} MiB, limit ${bySlope ? `${maxRssSlope} MiB/min` : `${maxRssGrowth} MiB`}); ` +
       `arrayBuffers ${range("arrayBuffers")} MiB; peak RSS ${mib(peakRss)} MiB -> ${ok ? "FLAT" : "GROWING"}`;
-    return { ok, heap, rss, heapGrowth, rssGrowth, arrayBuffers: ab, peakRss, text };
+    return { ok, judged: true, heap, rss, heapGrowth, rssGrowth, arrayBuffers: ab, peakRss, text };
   }
 }
 
 /** Writes a heap snapshot (after a GC) under the temp dir and returns its file name. */
 export function snapshot(label) {
+  globalThis.gc();
   globalThis.gc();
   const file = writeHeapSnapshot(join(tmpdir(), `smbjs-load-${label}-${process.pid}.heapsnapshot`));
   console.log(`heap snapshot ${label}: ${file}`);
