@@ -12,7 +12,8 @@
 // end of the warm-up and after the run (before closing) and prints the constructors that grew most.
 // Exit status 1 on data mismatches, errors, growth, or per-request state left after the run. Needs the packages built (pnpm build).
 // Usage: node tools/load/run.mjs [--tasks 100] [--seconds 60] [--api low|fs|mixed] [--interval 3]
-//        [--warmup 30] [--max-heap-slope 0.5] [--max-rss-slope 3] [--max-rss-growth 16 (runs under 90 s)]
+//        [--warmup max(30, seconds/3)] [--max-heap-slope 0.5] [--max-rss-slope 3]
+//        [--max-rss-growth 16 (runs under 90 s)]
 //        [--heap-snapshots]
 import { createHash, randomBytes } from "node:crypto";
 import { getEventListeners, setMaxListeners } from "node:events";
@@ -27,7 +28,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "60" },
     api: { type: "string", default: "low" },
     interval: { type: "string", default: "3" },
-    warmup: { type: "string", default: "30" },
+    warmup: { type: "string" },
     "max-heap-slope": { type: "string", default: "0.5" },
     "max-rss-slope": { type: "string", default: "3" },
     "max-rss-growth": { type: "string", default: "16" },
@@ -42,7 +43,9 @@ const { startSamba } = await import("../samba/server.mjs");
 
 const tasks = Number(values.tasks);
 const seconds = Number(values.seconds);
-const warmupMs = Number(values.warmup) * 1000;
+// RSS levels off within 30-100 s (malloc arenas growing to the working set): by default the first third
+// of the run, at least 30 s, is warm-up.
+const warmupMs = (values.warmup ? Number(values.warmup) : Math.max(30, seconds / 3)) * 1000;
 const deadline = Date.now() + seconds * 1000;
 const server = await startSamba({ signedCompanion: false });
 const RW = 0x0012019f | 0x00010000;
