@@ -10,11 +10,11 @@
 // flight; at the end the slope (MiB/min) of post-GC heapUsed and RSS after --warmup seconds and a
 // verdict against --max-heap-slope / --max-rss-slope. --heap-snapshots writes v8 heap snapshots at the
 // end of the warm-up and after the run (before closing) and prints the constructors that grew most.
-// Exit status 1 on data mismatches, errors, growth, or per-request state left after the run. Needs the packages built (pnpm build).
+// Exit status 1 on data mismatches, errors, growth, or per-request state left after the run.
+// Needs the packages built (pnpm build).
 // Usage: node tools/load/run.mjs [--tasks 100] [--seconds 60] [--api low|fs|mixed] [--interval 3]
 //        [--warmup max(30, seconds/3)] [--max-heap-slope 0.5] [--max-rss-slope 3]
-//        [--max-rss-growth 16 (runs under 90 s)]
-//        [--heap-snapshots]
+//        [--max-rss-growth 16 (runs under 90 s)] [--heap-snapshots]
 import { createHash, randomBytes } from "node:crypto";
 import { getEventListeners, setMaxListeners } from "node:events";
 import { parseArgs } from "node:util";
