@@ -1,6 +1,6 @@
 // Memory evidence for the load and streaming runs (tools/load/run.mjs, stream.mjs): samples RSS and the
 // heap after a forced full GC at a fixed interval, prints one table row per sample, and judges "flat" by
-// the least-squares slope (MiB/min) of the samples after a warm-up. Optional v8 heap snapshots with a
+// the Theil-Sen slope (MiB/min) of the samples after a warm-up. Optional v8 heap snapshots with a
 // per-constructor diff. Not part of CI.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -25,19 +25,21 @@ export function reexecWithGc() {
   process.exit(r.status ?? 1);
 }
 
-/** Least-squares slope of y over x. */
+/**
+ * Slope of y over x, Theil-Sen: the median of the slopes between all pairs of points. One odd sample (a
+ * GC or a heap snapshot just before it, malloc trimming) moves a least-squares line; it barely moves this.
+ */
 export function slope(xs, ys) {
-  const n = xs.length;
-  if (n < 2) return 0;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
+  const slopes = [];
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) {
+      if (xs[j] !== xs[i]) slopes.push((ys[j] - ys[i]) / (xs[j] - xs[i]));
+    }
   }
-  return sxx === 0 ? 0 : sxy / sxx;
+  if (slopes.length === 0) return 0;
+  slopes.sort((a, b) => a - b);
+  const m = slopes.length >> 1;
+  return slopes.length % 2 ? slopes[m] : (slopes[m - 1] + slopes[m]) / 2;
 }
 
 /**
@@ -116,7 +118,7 @@ export class MemorySampler {
   }
 
   /**
-   * Whether memory stays flat after the warm-up. Windows of a minute or more: least-squares slopes
+   * Whether memory stays flat after the warm-up. Windows of a minute or more: Theil-Sen slopes
    * (MiB/min) of post-GC heapUsed and of RSS against maxHeapSlope / maxRssSlope. Shorter windows (a fast
    * stream), where a slope over seconds magnifies noise: growth of the median from the first to the last
    * third of the samples, under 1 MiB for the heap and maxRssGrowth MiB for RSS (medians, because RSS

@@ -7,7 +7,7 @@
 // of each.
 // Memory: every --interval seconds a row with RSS and, after a forced full GC (the script re-runs itself
 // under --expose-gc), heapUsed, heapTotal, external, arrayBuffers, plus operation rate and requests in
-// flight; at the end the slope (MiB/min) of post-GC heapUsed and RSS after --warmup seconds and a
+// flight; at the end the Theil-Sen slope (MiB/min) of post-GC heapUsed and RSS after --warmup seconds and a
 // verdict against --max-heap-slope / --max-rss-slope. --heap-snapshots writes v8 heap snapshots at the
 // end of the warm-up and after the run (before closing) and prints the constructors that grew most.
 // Exit status 1 on data mismatches, errors, growth, or per-request state left after the run.
@@ -196,7 +196,7 @@ try {
   }, 250);
   const snapTimer =
     values["heap-snapshots"] &&
-    setTimeout(() => snapshots.push(snapshot("warmup")), Math.min(warmupMs, seconds * 500));
+    setTimeout(() => snapshots.push(snapshot("warmup")), Math.min(warmupMs * 0.8, seconds * 500));
   await Promise.all(runners.map((r) => r()));
   clearTimeout(snapTimer);
   clearInterval(inFlightTimer);
