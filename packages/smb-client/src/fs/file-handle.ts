@@ -13,12 +13,13 @@ import {
   NtStatus,
 } from "smb-structures";
 import type { Open } from "../open.js";
-import { pipelinedRead, pipelinedWriteFrom, type TransferOptions } from "../transfer.js";
+import { pipelinedRead, pipelinedWriteFrom, type TransferOptions, transferSizing } from "../transfer.js";
 import type { ClientCore } from "./core.js";
 import type { DurableHandle } from "./durable.js";
 import { FsStatus, smbFsError, toFsError } from "./errors.js";
 import { decodeAllInformation, basicInfoBuffer, type TimeLike } from "./meta.js";
 import type { WriteData } from "./read-write.js";
+import { ownedBlocks } from "./owned-blocks.js";
 import { makeStats, type SmbBigIntStats, type SmbStats } from "./stats.js";
 import { type ReadStreamOptions, SmbReadStream, SmbWriteStream, type WriteStreamOptions } from "./streams.js";
 
@@ -224,15 +225,19 @@ export class SmbFileHandle {
     const enc = o.encoding ?? "utf8";
     const toBuf = (v: string | NodeJS.ArrayBufferView) =>
       typeof v === "string" ? Buffer.from(v, enc) : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    const t = this.transfer(o.signal);
     const source =
       typeof data === "string" || ArrayBuffer.isView(data)
         ? [toBuf(data)]
-        : (async function* () {
-            for await (const part of data as AsyncIterable<string | NodeJS.ArrayBufferView>)
-              yield toBuf(part);
-          })();
+        : ownedBlocks(
+            (async function* () {
+              for await (const part of data as AsyncIterable<string | NodeJS.ArrayBufferView>)
+                yield toBuf(part);
+            })(),
+            transferSizing(this.open, "write", t).chunk,
+          );
     try {
-      const n = await pipelinedWriteFrom(this.open, source, this.position, this.transfer(o.signal));
+      const n = await pipelinedWriteFrom(this.open, source, this.position, t);
       this.position += n;
     } catch (err) {
       this.fail(err, "write");

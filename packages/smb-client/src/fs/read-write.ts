@@ -5,9 +5,10 @@
  */
 import { constants as bufferConstants } from "node:buffer";
 import { CreateDisposition, CreateOptions as CreateOptionBits, FileAccessRights } from "smb-structures";
-import { pipelinedRead, pipelinedWriteFrom } from "../transfer.js";
+import { pipelinedRead, pipelinedWriteFrom, transferSizing } from "../transfer.js";
 import type { ClientCore, Target } from "./core.js";
 import { invalidArg, smbFsError, FsStatus } from "./errors.js";
+import { ownedBlocks } from "./owned-blocks.js";
 import { DurableHandle } from "./durable.js";
 import { Access, compound, Reply, Step } from "./handles.js";
 import type { CallOptions } from "./types.js";
@@ -176,8 +177,11 @@ async function writeStreaming(
   });
   try {
     const offset = at ?? (f.append ? Number(h.open.info.endOfFile) : 0);
-    const source = isBufferLike(data) ? [toBuffer(data, o.encoding)] : asBuffers(data, o.encoding);
-    const n = await pipelinedWriteFrom(h.open, source, offset, h.transfer(t.transfer()));
+    const opts = h.transfer(t.transfer());
+    const source = isBufferLike(data)
+      ? [toBuffer(data, o.encoding)]
+      : ownedBlocks(asBuffers(data, o.encoding), transferSizing(h.open, "write", opts).chunk);
+    const n = await pipelinedWriteFrom(h.open, source, offset, opts);
     if (o.flush) await h.retry((replay) => h.open.flush({ signal: t.signal, replay }), t.signal);
     return n;
   } finally {

@@ -1,14 +1,15 @@
 /**
  * createReadStream / createWriteStream. Reads keep a window of READ requests in flight
  * (transfer.ts pipelinedRead) and stop pulling from the server while the stream's buffer is full;
- * writes feed transfer.ts pipelinedWriteFrom, which takes the next chunk only when a WRITE slot is free,
- * so memory stays bounded (window x chunk + highWaterMark) whatever the file size. Streams hold durable
+ * writes are copied into WRITE-sized blocks (the producer may reuse its buffer after the callback) that
+ * feed transfer.ts pipelinedWriteFrom, which takes the next block only when a WRITE slot is free, so
+ * memory stays bounded (window x chunk + a few blocks + highWaterMark) whatever the file size. Streams hold durable
  * handles (unless `durable` is false): a dropped connection is recovered from (durable.ts) and only a
  * handle that cannot be reclaimed fails the stream.
  */
 import { Readable, type ReadableOptions, Writable, type WritableOptions } from "node:stream";
 import { CreateOptions as CreateOptionBits } from "smb-structures";
-import { pipelinedRead, pipelinedWriteFrom, type TransferOptions } from "../transfer.js";
+import { pipelinedRead, pipelinedWriteFrom, type TransferOptions, transferSizing } from "../transfer.js";
 import type { ClientCore } from "./core.js";
 import { DurableHandle } from "./durable.js";
 import { abortError, invalidArg, toFsError } from "./errors.js";
@@ -227,35 +228,79 @@ export class SmbReadStream extends Readable {
   }
 }
 
-/** An async queue between Writable callbacks and pipelinedWriteFrom's pull loop. */
-class WriteQueue implements AsyncIterable<Uint8Array> {
-  private items: { chunk: Uint8Array; taken: () => void }[] = [];
+/**
+ * Between Writable callbacks and pipelinedWriteFrom's pull loop. Node's Writable contract lets the
+ * producer reuse its buffer once the write callback ran, but a WRITE (and its replay after a durable
+ * reclaim) needs the bytes until the server confirmed them: so chunks are copied into WRITE-sized blocks
+ * that only the transfer holds. The callback runs at once while at most `maxQueued` full blocks wait to
+ * be pulled, and otherwise when the transfer pulls one (backpressure: memory stays bounded by
+ * window x chunk + (maxQueued + 1) blocks).
+ */
+export class WriteQueue implements AsyncIterable<Uint8Array> {
+  private blocks: Buffer[] = [];
+  private cur: Buffer | undefined;
+  private used = 0;
   private ended = false;
   private waiter: (() => void) | undefined;
+  private held: (() => void) | undefined;
 
-  push(chunk: Uint8Array, taken: () => void): void {
-    this.items.push({ chunk, taken });
+  constructor(
+    private readonly blockSize: number,
+    private readonly maxQueued = 2,
+  ) {}
+
+  /** Copies `chunk`; `done` runs when the producer may write more (and reuse `chunk`). */
+  push(chunk: Uint8Array, done: () => void): void {
+    for (let o = 0; o < chunk.length; ) {
+      if (!this.cur) {
+        this.cur = Buffer.allocUnsafe(this.blockSize);
+        this.used = 0;
+      }
+      const n = Math.min(chunk.length - o, this.blockSize - this.used);
+      this.cur.set(n === chunk.length ? chunk : chunk.subarray(o, o + n), this.used);
+      this.used += n;
+      o += n;
+      if (this.used === this.blockSize) {
+        this.blocks.push(this.cur);
+        this.cur = undefined;
+      }
+    }
     this.kick();
+    if (this.blocks.length <= this.maxQueued) done();
+    else this.held = done;
   }
+
+  /** No more chunks: the partly filled block goes out as the last one. */
   end(): void {
+    if (this.ended) return;
     this.ended = true;
+    if (this.cur && this.used > 0) this.blocks.push(this.cur.subarray(0, this.used));
+    this.cur = undefined;
     this.kick();
   }
+
   private kick(): void {
     const w = this.waiter;
     this.waiter = undefined;
     w?.();
   }
+
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
     for (;;) {
-      const item = this.items.shift();
-      if (item) {
-        item.taken();
-        yield item.chunk;
+      const block = this.blocks.shift();
+      if (block) {
+        if (this.held && this.blocks.length <= this.maxQueued) {
+          const d = this.held;
+          this.held = undefined;
+          d();
+        }
+        yield block;
         continue;
       }
       if (this.ended) return;
-      await new Promise<void>((r) => (this.waiter = r));
+      await new Promise<void>((r) => {
+        this.waiter = r;
+      });
     }
   }
 }
@@ -296,13 +341,9 @@ export class SmbWriteStream extends Writable {
       this.handle = handle;
       this.pending = false;
       const at = this.opts.start ?? (f.append ? Number(handle.open.info.endOfFile) : 0);
-      this.queue = new WriteQueue();
-      this.pump = pipelinedWriteFrom(
-        handle.open,
-        this.queue,
-        at,
-        transferOpts(this.src.core, handle, this.opts, this.ac.signal, true),
-      );
+      const t = transferOpts(this.src.core, handle, this.opts, this.ac.signal, true);
+      this.queue = new WriteQueue(transferSizing(handle.open, "write", t).chunk);
+      this.pump = pipelinedWriteFrom(handle.open, this.queue, at, t);
       this.pump.catch((err) => {
         this.failure = toFsError(err, { syscall: "write", path: this.path }) as Error;
         if (!this.destroyed && !this.writableFinished) this.destroy(this.failure);
