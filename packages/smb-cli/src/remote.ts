@@ -13,6 +13,7 @@ import {
   type ShareInfo,
   type SmbClient,
   type Tree,
+  transferSizing,
   type WatchEvent,
 } from "smb-client";
 
@@ -89,7 +90,7 @@ export async function readRemote(
     await cb.onOpen?.(size);
     if (size === 0) return 0;
     return await pipelinedRead(fh.open, 0, size, cb.onData, {
-      ...client.core.transfer(signal),
+      ...fh.transferOptions(signal),
       reuseBuffers: !!cb.reuseBuffers,
     });
   } finally {
@@ -110,10 +111,10 @@ export async function writeRemote(
   const fh = await client.open(path, opts.exclusive ? "wx" : "w", opts.signal ? { signal: opts.signal } : {});
   try {
     // Requests the size of the source's chunks: each chunk goes out as one WRITE, without copying.
-    return await pipelinedWriteFrom(fh.open, source, 0, {
-      ...client.core.transfer(opts.signal),
-      chunkSize: IO_CHUNK,
-    });
+    // At most UPLOAD_WINDOW in flight: localFileChunks' ring reuses a buffer only after that many more.
+    const t = { ...fh.transferOptions(opts.signal), chunkSize: IO_CHUNK };
+    const window = Math.min(UPLOAD_WINDOW, transferSizing(fh.open, "write", t).window);
+    return await pipelinedWriteFrom(fh.open, source, 0, { ...t, window });
   } finally {
     await fh.close().catch(() => {});
   }
@@ -149,5 +150,5 @@ export function withSession<T>(
   ipcPath: string,
   fn: (session: Session, tree: Tree) => Promise<T>,
 ): Promise<T> {
-  return client.core.run(ipcPath, {}, "connect", (t) => fn(t.tree.session, t.tree));
+  return client.withTree(ipcPath, (tree) => fn(tree.session, tree));
 }

@@ -6,6 +6,7 @@
 import { CreateOptions as CreateOptionBits, ShareAccess } from "smb-structures";
 import type { ShareInfo } from "../rpc/srvsvc.js";
 import type { SmbPath } from "../smb-path.js";
+import type { Tree } from "../tree.js";
 import { setDefaultClientFactory } from "./config.js";
 import { ClientCore, pathString, type ServerSettings } from "./core.js";
 import {
@@ -116,6 +117,15 @@ export class SmbClient {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * Runs `fn` with the low-level Tree (and through it the Session and Connection) that `path`'s share
+   * resolves to: pooled, authenticated, DFS-resolved like every other call, retried once on a stale
+   * pooled connection. The way to mix the high-level API with low-level requests (IOCTLs, RPC on IPC$).
+   */
+  withTree<T>(path: AnyPath, fn: (tree: Tree) => Promise<T>, opts: CallOptions = {}): Promise<T> {
+    return this.core.run(str(path), opts, "connect", (t) => fn(t.tree));
   }
 
   // -- files -------------------------------------------------------------------------------------

@@ -88,8 +88,17 @@ export class SmbFileHandle {
       throw smbFsError(FsStatus.EBADF, { syscall, path: this.path }, { detail: "file handle is closed" });
   }
 
-  private transfer(signal?: AbortSignal): TransferOptions {
+  /**
+   * Options for transfer.ts pipelinedRead/pipelinedWriteFrom on `this.open`: the client's window and
+   * request size, and this handle's recovery (a request lost with a dropped connection is re-sent once the
+   * durable handle is reclaimed).
+   */
+  transferOptions(signal?: AbortSignal): TransferOptions {
     return this.handle.transfer(this.core.transfer(signal));
+  }
+
+  private transfer(signal?: AbortSignal): TransferOptions {
+    return this.transferOptions(signal);
   }
 
   /** Reads into `buffer` at `offset` up to `length` bytes from `position` (null: the handle's position). */
