@@ -5,8 +5,8 @@
  */
 import { setMaxListeners } from "node:events";
 import { Command, NtStatus, ReadRequest, ReadResponse } from "smb-structures";
-import { creditChargeFor } from "smb-transport";
-import type { Open } from "./open.js";
+import { creditChargeFor, Fifo } from "smb-transport";
+import { type Open, READ_ACCEPT } from "./open.js";
 
 export interface TransferOptions {
   /**
@@ -148,7 +148,8 @@ async function readWindow(
   const reuse = !!opts.reuseBuffers;
   const retry = opts.retry ?? once;
   const signal = opts.signal;
-  const inflight: Promise<Chunk>[] = [];
+  // A Fifo, not an array with shift(): see Fifo.
+  const inflight = new Fifo<Promise<Chunk>>();
   let next = offset;
   let delivered = 0;
   let eof = false;
@@ -185,7 +186,7 @@ async function readWindow(
     if (data.length < expected) {
       // End of file (or a short read): stop issuing; drain what is in flight without delivering.
       eof = true;
-      for (const r of await Promise.allSettled(inflight.splice(0))) {
+      for (const r of await Promise.allSettled(inflight.takeAll())) {
         if (r.status === "fulfilled") r.value.release?.();
       }
       break;
@@ -221,14 +222,16 @@ async function readLeased(
     channel: 0,
     remainingBytes: 0,
   });
+  const h = open.header(replay); // no object spread on this path (see Session.sendOn)
   const res = await open.tree.send({
     command: Command.READ,
     body: [body],
     expectedResponseSize: length,
-    accept: [NtStatus.STATUS_END_OF_FILE],
+    accept: READ_ACCEPT,
     path: open.path,
     signal,
-    ...open.header(replay),
+    channelSequence: h.channelSequence,
+    flags: h.flags,
   });
   if (res.status === NtStatus.STATUS_END_OF_FILE) {
     res.release?.();
