@@ -113,6 +113,8 @@ export interface OpenHeaderFields {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** READ past the end of file is not an error: an empty result. */
+export const READ_ACCEPT: readonly number[] = [NtStatus.STATUS_END_OF_FILE];
 /** Default QUERY_DIRECTORY output buffer: large, so big directories take few round trips. */
 const DIRECTORY_BUFFER = 1024 * 1024;
 
@@ -387,17 +389,20 @@ export class Open {
       channel: 0,
       remainingBytes: 0,
     });
+    // No object spread on this path (see Session.sendOn).
+    const h = this.header(opts.replay);
     const res = await this.tree.send({
       command: Command.READ,
       body: [body],
       expectedResponseSize: length,
-      accept: [NtStatus.STATUS_END_OF_FILE],
+      accept: READ_ACCEPT,
       path: this.path,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
-      ...this.header(opts.replay),
+      channelSequence: h.channelSequence,
+      flags: h.flags,
     });
-    if (res.status === NtStatus.STATUS_END_OF_FILE) return Buffer.alloc(0);
+    if (res.status === NtStatus.STATUS_END_OF_FILE) return EMPTY;
     return ReadResponse.decode(res.body, 0, res.body.length, { base: -64 }).data;
   }
 
@@ -414,13 +419,15 @@ export class Open {
       flags: 0,
       data: Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length),
     });
+    const h = this.header(opts.replay);
     const res = await this.tree.send({
       command: Command.WRITE,
       body: parts,
       path: this.path,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
-      ...this.header(opts.replay),
+      channelSequence: h.channelSequence,
+      flags: h.flags,
     });
     return WriteResponse.decode(res.body, 0, res.body.length, { base: -64 }).count;
   }

@@ -153,12 +153,12 @@ export class Tree {
 
   /** Sends a request on this tree with the tree's and session's security. */
   send(opts: SendOptions): Promise<SmbResponse> {
-    return this.session.send({ ...opts, treeId: this.treeId, encrypt: this.encryptData });
+    return this.session.sendOn(opts, this.treeId, this.encryptData);
   }
 
   /** Request options for a compound on this tree. */
   secure(opts: RequestOptions): RequestOptions {
-    return this.session.secure({ ...opts, treeId: this.treeId, encrypt: this.encryptData });
+    return this.session.secure(Object.assign({}, opts, { treeId: this.treeId, encrypt: this.encryptData }));
   }
 
   /** CREATE: opens or creates a file, directory or pipe. */

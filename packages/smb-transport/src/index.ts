@@ -8,6 +8,7 @@ export {
   SecurityCheckError,
   SmbTransportError,
 } from "./errors.js";
+export { Fifo } from "./fifo.js";
 export { FrameReader, frameHeader } from "./frame-reader.js";
 export type { MessagePumpOptions, RequestOptions, SmbResponse } from "./message-pump.js";
 export { MessagePump } from "./message-pump.js";

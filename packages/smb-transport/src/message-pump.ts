@@ -24,6 +24,7 @@ import {
 } from "smb-structures";
 import { isPooled, recycleBuffer } from "./buffer-pool.js";
 import { CreditWindow, creditChargeFor } from "./credit-window.js";
+import { type Deadline, DeadlineList } from "./deadlines.js";
 import {
   ConnectionClosedError,
   ProtocolError,
@@ -32,11 +33,13 @@ import {
   SecurityCheckError,
   SmbTransportError,
 } from "./errors.js";
+import { Fifo } from "./fifo.js";
 import { log } from "./log.js";
 import type { SessionSecurity } from "./security.js";
 import type { Transport } from "./transport.js";
 
 const STATUS_PENDING = 0x00000103;
+const noop = (): void => {};
 const ZERO_SIGNATURE = Buffer.alloc(16);
 const PADDING = Buffer.alloc(8);
 /** ECHO request body (MS-SMB2 2.2.28): StructureSize 4, Reserved. */
@@ -106,6 +109,7 @@ export interface MessagePumpOptions {
   keepProcessAlive?: boolean;
 }
 
+/** A sent request awaiting its final reply. */
 interface Pending {
   messageId: bigint;
   command: number;
@@ -114,23 +118,40 @@ interface Pending {
   signed: boolean;
   encrypted: boolean;
   asyncId?: bigint;
-  timer?: NodeJS.Timeout;
+  deadline?: Deadline;
   timeoutMs: number;
-  /** Undefined once the caller has given up (timeout/abort): the reply is consumed silently. */
-  settle?: (r: SmbResponse | Error) => void;
+  /** The caller's request; undefined once the caller has given up (timeout/abort): the reply is consumed silently. */
+  out?: Outgoing;
+  /** Position of this request in `out` (compounds). */
+  index: number;
+  /** Our own ECHO (credit refill / keep-alive), which has no caller. */
+  echo: boolean;
   opts: RequestOptions;
 }
 
+/**
+ * One call of request() or compound(): queued until the credit window allows, then sent and settled
+ * by its replies. Its promise's resolve/reject are kept here, not in closures per request.
+ */
 interface Outgoing {
   items: RequestOptions[];
   related: boolean;
+  /** request(): resolve with the one reply, not an array. */
+  single: boolean;
+  /** CreditCharge of each request (fixed when queued), and their sum as the window counts it. */
   charges: number[];
   total: number;
-  resolve: (r: SmbResponse[]) => void;
+  resolve: (r: SmbResponse | SmbResponse[]) => void;
   reject: (e: Error) => void;
+  /** Settled (resolved or rejected): later outcomes are ignored. */
+  done: boolean;
   cancelled: boolean;
+  /** Compounds: replies by position, and how many are still missing. */
+  results: SmbResponse[] | undefined;
+  remaining: number;
   /** Set once sent: the registered requests. */
-  entries?: Pending[];
+  entries: Pending[] | undefined;
+  onAbort: (() => void) | undefined;
 }
 
 export class MessagePump {
@@ -138,7 +159,9 @@ export class MessagePump {
   /** CreditCharge is meaningful (SMB 2.1+ with large MTU); set after NEGOTIATE. */
   multiCredit = false;
   private readonly pending = new Map<bigint, Pending>();
-  private readonly queue: Outgoing[] = [];
+  /** Request timeouts, behind one timer. */
+  private readonly deadlines = new DeadlineList();
+  private readonly queue = new Fifo<Outgoing>();
   private readonly sessions = new Map<bigint, SessionSecurity>();
   private closedError: Error | undefined;
   private readonly timeoutMs: number;
@@ -190,9 +213,8 @@ export class MessagePump {
   }
 
   /** Sends one request and resolves with its final reply (any status). */
-  async request(opts: RequestOptions): Promise<SmbResponse> {
-    const [r] = await this.send([opts], false);
-    return r!;
+  request(opts: RequestOptions): Promise<SmbResponse> {
+    return this.send([opts], false, true) as Promise<SmbResponse>;
   }
 
   /**
@@ -202,7 +224,7 @@ export class MessagePump {
    */
   compound(items: RequestOptions[], related: boolean): Promise<SmbResponse[]> {
     if (items.length === 0) return Promise.resolve([]);
-    return this.send(items, related);
+    return this.send(items, related, false) as Promise<SmbResponse[]>;
   }
 
   /** Closes the transport; pending requests fail with ConnectionClosedError. */
@@ -211,51 +233,96 @@ export class MessagePump {
     this.fail(new ConnectionClosedError("closed locally"));
   }
 
-  private send(items: RequestOptions[], related: boolean): Promise<SmbResponse[]> {
+  private send(
+    items: RequestOptions[],
+    related: boolean,
+    single: boolean,
+  ): Promise<SmbResponse | SmbResponse[]> {
     if (this.closedError) return Promise.reject(this.closedError);
-    const charges = items.map((o) => this.chargeOf(o));
-    return new Promise<SmbResponse[]>((resolve, reject) => {
-      const signal = items[0]!.signal;
-      const command = commandName(items[0]!.command);
-      if (signal?.aborted) return reject(new RequestAbortedError(command, { cause: signal.reason }));
+    const signal = items[0]!.signal;
+    if (signal?.aborted) {
+      return Promise.reject(
+        new RequestAbortedError(commandName(items[0]!.command), { cause: signal.reason }),
+      );
+    }
+    const charges = new Array<number>(items.length);
+    let total = 0;
+    for (let i = 0; i < items.length; i++) {
+      const c = this.chargeOf(items[i]!);
+      charges[i] = c;
+      total += Math.max(1, c);
+    }
+    const out: Outgoing = {
+      items,
+      related,
+      single,
+      charges,
+      total,
+      resolve: noop,
+      reject: noop,
+      done: false,
+      cancelled: false,
+      results: undefined,
+      remaining: items.length,
+      entries: undefined,
+      onAbort: undefined,
+    };
+    const promise = new Promise<SmbResponse | SmbResponse[]>((resolve, reject) => {
+      out.resolve = resolve;
+      out.reject = reject;
+    });
+    if (signal) {
       // One abort listener per request, removed when it settles (a long-lived signal shared by many
       // requests must not accumulate listeners). Queued: drop it; sent: cancel it on the wire.
-      const onAbort = () => {
-        const i = this.queue.indexOf(out);
-        if (i >= 0) {
-          this.queue.splice(i, 1);
+      out.onAbort = () => {
+        if (this.queue.remove(out)) {
           out.cancelled = true;
         } else if (out.entries) {
           for (const p of out.entries) this.abandon(p, true);
         }
-        out.reject(new RequestAbortedError(command, { cause: signal?.reason }));
+        this.rejectOut(
+          out,
+          new RequestAbortedError(commandName(items[0]!.command), { cause: signal.reason }),
+        );
       };
-      let done = false;
-      const finish = () => {
-        done = true;
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const out: Outgoing = {
-        items,
-        related,
-        charges,
-        total: charges.reduce((a, c) => a + Math.max(1, c), 0),
-        resolve: (r) => {
-          if (done) return;
-          finish();
-          resolve(r);
-        },
-        reject: (e) => {
-          if (done) return;
-          finish();
-          reject(e);
-        },
-        cancelled: false,
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.queue.push(out);
-      this.drain();
-    });
+      signal.addEventListener("abort", out.onAbort, { once: true });
+    }
+    this.queue.push(out);
+    this.drain();
+    return promise;
+  }
+
+  private resolveOut(out: Outgoing, r: SmbResponse | SmbResponse[]): void {
+    if (out.done) return;
+    out.done = true;
+    if (out.onAbort) out.items[0]!.signal!.removeEventListener("abort", out.onAbort);
+    out.resolve(r);
+  }
+
+  private rejectOut(out: Outgoing, e: Error): void {
+    if (out.done) return;
+    out.done = true;
+    if (out.onAbort) out.items[0]!.signal!.removeEventListener("abort", out.onAbort);
+    out.reject(e);
+  }
+
+  /**
+   * The outcome of request `p` for its caller: a reply completes a single request (or its slot of a
+   * compound); an error fails the whole call and abandons the compound's other requests.
+   */
+  private settle(p: Pending, r: SmbResponse | Error, out = p.out): void {
+    if (!out || out.done) return;
+    if (r instanceof Error) {
+      for (const other of out.entries!) if (other !== p) this.abandon(other, false);
+      this.rejectOut(out, r);
+      return;
+    }
+    if (out.single) {
+      this.resolveOut(out, r);
+      return;
+    }
+    out.results![p.index] = r;
+    if (--out.remaining === 0) this.resolveOut(out, out.results!);
   }
 
   private chargeOf(o: RequestOptions): number {
@@ -268,7 +335,7 @@ export class MessagePump {
   /** Sends queued requests in order while the credit window allows. */
   private drain(): void {
     while (this.queue.length > 0 && !this.closedError) {
-      const next = this.queue[0]!;
+      const next = this.queue.peek()!;
       if (!this.credits.canSend(next.total)) {
         this.askForCredits(next.total);
         return;
@@ -277,7 +344,7 @@ export class MessagePump {
       try {
         this.transmit(next);
       } catch (err) {
-        next.reject(err as Error);
+        this.rejectOut(next, err as Error);
       }
     }
   }
@@ -307,11 +374,10 @@ export class MessagePump {
       sessionId: 0n,
       signed: false,
       encrypted: false,
-      timeoutMs: this.timeoutMs,
+      timeoutMs: 0,
+      index: 0,
+      echo: true,
       opts: { command: Command.ECHO, body: [] },
-      settle: () => {
-        this.echoInFlight = false;
-      },
     });
     log("-> ECHO mid=%s credits-asked=%d", messageId, creditRequest);
     this.transport.send([header, ECHO_BODY]);
@@ -348,7 +414,7 @@ export class MessagePump {
   }
 
   private transmit(out: Outgoing): void {
-    const { items, charges } = out;
+    const { items } = out;
     const frame: Uint8Array[] = [];
     const entries: Pending[] = [];
     let encryptSession: bigint | undefined;
@@ -359,7 +425,7 @@ export class MessagePump {
       for (const s of o.body) bodyLen += s.length;
       const size = HEADER_SIZE + bodyLen;
       const pad = last ? 0 : (8 - (size % 8)) % 8;
-      const charge = charges[i]!;
+      const charge = out.charges[i]!;
       const messageId = this.credits.take(charge);
       const flags = i > 0 && out.related ? HeaderFlags.RELATED_OPERATIONS : 0;
       const header = this.header(
@@ -370,8 +436,12 @@ export class MessagePump {
         flags,
         last ? 0 : size + pad,
       );
-      const segments: Uint8Array[] = [header, ...o.body];
-      if (pad) segments.push(PADDING.subarray(0, pad));
+      const start = frame.length;
+      frame.push(header);
+      for (const s of o.body) frame.push(s);
+      if (pad) frame.push(PADDING.subarray(0, pad));
+      // This message's segments (a copy only when signing or onSent needs them on their own).
+      const segments = start === 0 && last ? frame : frame.slice(start);
       const sessionId = o.sessionId ?? 0n;
       const security = this.sessions.get(sessionId);
       if (o.sign && !o.encrypt) {
@@ -388,7 +458,6 @@ export class MessagePump {
         encryptSession = sessionId;
       }
       o.onSent?.(segments);
-      frame.push(...segments);
       entries.push({
         messageId,
         command: o.command,
@@ -396,7 +465,11 @@ export class MessagePump {
         sessionId,
         signed: !!o.sign,
         encrypted: !!o.encrypt,
+        deadline: undefined,
         timeoutMs: o.timeoutMs ?? this.timeoutMs,
+        out,
+        index: i,
+        echo: false,
         opts: o,
       });
       if (log.enabled)
@@ -414,24 +487,11 @@ export class MessagePump {
       throw new SmbTransportError("a compound is encrypted whole or not at all", "ERR_SMB_STATE");
     }
 
-    const results: (SmbResponse | undefined)[] = new Array(items.length);
-    let remaining = items.length;
-    let failed = false;
-    entries.forEach((p, i) => {
-      p.settle = (r) => {
-        if (failed) return;
-        if (r instanceof Error) {
-          failed = true;
-          for (const other of entries) if (other !== p) this.abandon(other, false);
-          out.reject(r);
-          return;
-        }
-        results[i] = r;
-        if (--remaining === 0) out.resolve(results as SmbResponse[]);
-      };
+    if (!out.single) out.results = new Array<SmbResponse>(items.length);
+    for (const p of entries) {
       this.pending.set(p.messageId, p);
       this.arm(p);
-    });
+    }
     out.entries = entries;
     const wire =
       encryptSession !== undefined
@@ -442,25 +502,34 @@ export class MessagePump {
     this.updateRef();
   }
 
-  /** Starts (or restarts, after an interim reply) the request's timer. */
+  /** Starts (or restarts, after an interim reply) the request's deadline. */
   private arm(p: Pending): void {
-    if (p.timer) clearTimeout(p.timer);
-    p.timer = undefined;
-    if (p.timeoutMs > 0 && p.settle) {
-      p.timer = setTimeout(() => {
-        const settle = p.settle;
-        this.abandon(p, true);
-        settle?.(new RequestTimeoutError(commandName(p.command), p.timeoutMs));
-      }, p.timeoutMs);
+    if (p.timeoutMs <= 0 || !p.out) {
+      this.disarm(p);
+      return;
     }
+    if (p.deadline) this.deadlines.restart(p.deadline, p.timeoutMs);
+    else p.deadline = this.deadlines.add(p.timeoutMs, () => this.expire(p));
+  }
+
+  private disarm(p: Pending): void {
+    if (p.deadline) this.deadlines.remove(p.deadline);
+    p.deadline = undefined;
+  }
+
+  /** The request's deadline passed: CANCEL it and fail its caller with RequestTimeoutError. */
+  private expire(p: Pending): void {
+    p.deadline = undefined;
+    const out = p.out;
+    this.abandon(p, true);
+    this.settle(p, new RequestTimeoutError(commandName(p.command), p.timeoutMs), out);
   }
 
   /** The caller no longer waits: keep the entry to consume the late reply, optionally CANCEL it. */
   private abandon(p: Pending, cancel: boolean): void {
-    if (!p.settle) return;
-    p.settle = undefined;
-    if (p.timer) clearTimeout(p.timer);
-    p.timer = undefined;
+    if (!p.out) return;
+    p.out = undefined;
+    this.disarm(p);
     if (cancel && this.pending.has(p.messageId) && !this.closedError) this.sendCancel(p);
   }
 
@@ -616,8 +685,9 @@ export class MessagePump {
     }
     this.pending.delete(header.messageId);
     this.credits.settle(p.charge);
-    if (p.timer) clearTimeout(p.timer);
-    if (p.settle) p.settle(problem ?? r);
+    this.disarm(p);
+    if (p.echo) this.echoInFlight = false;
+    else if (p.out) this.settle(p, problem ?? r);
     else if (!problem) p.opts.onLateReply?.(r);
   }
 
@@ -665,12 +735,14 @@ export class MessagePump {
     log("connection failed: %s", error.message);
     const pending = [...this.pending.values()];
     this.pending.clear();
+    this.deadlines.clear();
     for (const p of pending) {
-      if (p.timer) clearTimeout(p.timer);
-      p.settle?.(this.closedError);
+      p.deadline = undefined;
+      if (p.echo) this.echoInFlight = false;
+      else this.settle(p, this.closedError);
     }
-    const queued = this.queue.splice(0);
-    for (const q of queued) q.reject(this.closedError);
+    const queued = this.queue.takeAll();
+    for (const q of queued) this.rejectOut(q, this.closedError);
     this.options.onClose?.(this.closedError);
   }
 

@@ -81,6 +81,38 @@ describe("MessagePump", () => {
     expect(pump.credits.outstanding).toBe(0);
   });
 
+  it("times out only the unanswered one of many requests, on time, and restarts its clock on an interim", async () => {
+    const { t, pump } = await started({ timeoutMs: 40 });
+    pump.credits.grant(100);
+    const t0 = performance.now();
+    const answered = Array.from({ length: 50 }, () => pump.request({ command: READ, body }));
+    const late = pump.request({ command: READ, body });
+    const interim = pump.request({ command: Command.CHANGE_NOTIFY, body });
+    const [lateReq, interimReq] = [t.sent[50]!, t.sent[51]!];
+    for (const r of t.sent.slice(0, 50)) t.reply(r);
+    await Promise.all(answered);
+    await new Promise((r) => setTimeout(r, 25));
+    t.reply(interimReq, { status: 0x103, asyncId: 9n, credits: 0 }); // its 40 ms start again here
+    const err = await late.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const elapsed = performance.now() - t0;
+    expect(err).toBeInstanceOf(RequestTimeoutError);
+    expect(elapsed).toBeGreaterThanOrEqual(39);
+    expect(elapsed).toBeLessThan(200);
+    expect(t.sent.filter((s) => s.header.command === Command.CANCEL).map((s) => s.header.messageId)).toEqual([
+      lateReq.header.messageId,
+    ]);
+    await expect(interim).rejects.toBeInstanceOf(RequestTimeoutError);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(64);
+    expect(pump.inFlight).toBe(2); // both stay registered until their final replies
+    t.reply(lateReq);
+    t.reply(interimReq, { status: 0xc0000120, asyncId: 9n });
+    expect(pump.inFlight).toBe(0);
+    expect(pump.credits.outstanding).toBe(0);
+  });
+
   it("does not accumulate abort listeners on a signal shared by many requests", async () => {
     const { EventEmitter } = await import("node:events");
     const getEventListeners = EventEmitter.getEventListeners;
