@@ -480,6 +480,7 @@ async function runRow(server, row, srv) {
       sys: b.r.sys,
       rssKiB: b.r.rssKiB,
       smbdCpu: b.smbd,
+      xferS: smbclientTransferSeconds(row, b.r.stdout + b.r.stderr),
     });
     // The connect row compares our in-process latency with smbclient's whole process.
     const oursValue = row.op === "connect" ? j.connectMs / 1000 : a.r.wall;
@@ -590,6 +591,25 @@ for (const r of results) {
     )} |`,
   );
 }
+const xferRows = results.filter(
+  (r) => !r.na && !r.error && r.smbclient.some((s) => s.xferS !== undefined) && r.ours.length,
+);
+if (xferRows.length) {
+  lines.push(
+    "",
+    "transfer only (open to close, without process start-up and connect): ours = in-process timing, smbclient =",
+    "its own reported average rate; ratio = smbclient / ours (>1: ours faster)",
+    "| row | ours s (MiB/s) | smbclient s (MiB/s) | ratio |",
+    "|---|---:|---:|---:|",
+  );
+  for (const r of xferRows) {
+    const o = stats(r.ours.map((s) => s.opMs / 1000));
+    const b = stats(r.smbclient.map((s) => s.xferS).filter((x) => x !== undefined));
+    lines.push(
+      `| ${r.label} | ${o.median.toFixed(3)} (${fmtRate(r.bytes, o)}) | ${b.median.toFixed(3)} (${fmtRate(r.bytes, b)}) | ${(b.median / o.median).toFixed(2)} |`,
+    );
+  }
+}
 if (ceiling) {
   lines.push(
     "",
@@ -603,6 +623,16 @@ if (ceiling) {
 }
 lines.push("", `total time ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`\n${lines.join("\n")}`);
+
+/**
+ * The transfer time smbclient reports for get/put: "(average N KiloBytes/sec)" or "(average N kb/s)",
+ * computed by smbclient as bytes / (1.024 x milliseconds from open to close), so seconds = bytes/1024/N.
+ */
+function smbclientTransferSeconds(row, stdout) {
+  if (!row.bytes || (row.op !== "read" && row.op !== "write")) return undefined;
+  const m = /\(average ([\d.]+) (?:KiloBytes\/sec|kb\/s)\)/.exec(String(stdout ?? ""));
+  return m ? row.bytes / 1024 / Number(m[1]) : undefined;
+}
 
 function smbclientVersion() {
   try {
