@@ -33,6 +33,14 @@ export interface TransferOptions {
    * (`replay` true) once the handle is reclaimed. Without it every request runs once.
    */
   retry?: RequestRetry;
+  /**
+   * pipelinedWriteFrom only: called with each chunk the source yielded (the same object) once no WRITE
+   * needs it any more: every WRITE cut from it was confirmed by the server (after replays, if any) and
+   * none of its bytes wait to be cut. Called once per chunk, in no particular order; a source that
+   * recycles its buffers may refill the chunk from then on. Never called for a chunk any of whose WRITEs
+   * failed, nor for chunks still unsent when the transfer fails: those may still be referenced.
+   */
+  onChunkDone?: (chunk: Uint8Array) => void;
 }
 
 /** Runs `attempt` (first with `replay` false) until it succeeds or the failure is final. */
@@ -292,6 +300,22 @@ export async function pipelinedWriteFrom(
   }
 }
 
+/**
+ * A source chunk's holds: one per WRITE that sends a view of it, plus one while any of its bytes wait
+ * in `pending`. At zero (and no failed WRITE) it goes to onChunkDone.
+ */
+interface SourceChunk {
+  chunk: Uint8Array;
+  holds: number;
+  failed: boolean;
+}
+
+/** A piece of a source chunk waiting to be cut into WRITEs. */
+interface Piece {
+  bytes: Uint8Array;
+  src: SourceChunk;
+}
+
 /** pipelinedWriteFrom's loop: cuts the source into WRITEs, a window of them in flight. */
 async function writeWindow(
   open: Open,
@@ -315,6 +339,10 @@ async function writeWindow(
   let written = 0;
   const retry = opts.retry ?? once;
   const signal = opts.signal;
+  const onDone = opts.onChunkDone;
+  const release = (src: SourceChunk) => {
+    if (--src.holds === 0 && !src.failed) onDone?.(src.chunk);
+  };
   const send = async (buf: Uint8Array, at: number) => {
     let done = 0;
     while (done < buf.length) {
@@ -332,40 +360,64 @@ async function writeWindow(
     new Promise<void>((resolve) => {
       wake = resolve;
     });
-  const enqueue = async (buf: Uint8Array) => {
+  /** Sends `buf` (a view of `src`'s chunk, or a copy when `src` is undefined) once a slot is free. */
+  const enqueue = async (buf: Uint8Array, src: SourceChunk | undefined) => {
     while (inflight >= window) await slot();
     if (failure) throw failure;
     inflight++;
-    send(buf, pos).then(settled, (e) => {
-      failure ??= e;
-      settled();
-    });
+    if (src) src.holds++;
+    send(buf, pos).then(
+      () => {
+        settled();
+        if (src) release(src);
+      },
+      (e) => {
+        failure ??= e;
+        if (src) src.failed = true;
+        settled();
+      },
+    );
     pos += buf.length;
   };
-  let pending: Uint8Array[] = [];
+  // A Fifo, not an array with shift(): see Fifo.
+  const pending = new Fifo<Piece>();
   let pendingLen = 0;
   const flushPending = async (all: boolean) => {
     while (pendingLen >= chunk || (all && pendingLen > 0)) {
       const take = Math.min(chunk, pendingLen);
-      const out = takeBytes(pending, take);
       pendingLen -= take;
-      await enqueue(out);
+      const first = pending.peek()!;
+      if (first.bytes.length >= take) {
+        // Within one piece: a view, no copy.
+        const out = first.bytes.subarray(0, take);
+        const last = first.bytes.length === take;
+        if (last) pending.shift();
+        else first.bytes = first.bytes.subarray(take);
+        await enqueue(out, first.src); // takes its own hold first
+        if (last) release(first.src);
+      } else {
+        await enqueue(takeCopy(pending, take, release), undefined);
+      }
     }
   };
   for await (const part of source) {
     if (failure) break;
-    if (part.length === 0) continue;
+    const src: SourceChunk = { chunk: part, holds: 1, failed: false };
+    if (part.length === 0) {
+      release(src);
+      continue;
+    }
     if (pendingLen === 0 && part.length >= chunk) {
       // Large buffer: slice without copying.
       let o = 0;
-      for (; o + chunk <= part.length; o += chunk) await enqueue(part.subarray(o, o + chunk));
+      for (; o + chunk <= part.length; o += chunk) await enqueue(part.subarray(o, o + chunk), src);
       if (o < part.length) {
-        pending = [part.subarray(o)];
+        pending.push({ bytes: part.subarray(o), src });
         pendingLen = part.length - o;
-      }
+      } else release(src);
       continue;
     }
-    pending.push(part);
+    pending.push({ bytes: part, src });
     pendingLen += part.length;
     await flushPending(false);
   }
@@ -375,26 +427,22 @@ async function writeWindow(
   return written;
 }
 
-/** Removes and returns the first `n` bytes of a list of buffers (copies only when they span buffers). */
-function takeBytes(list: Uint8Array[], n: number): Uint8Array {
-  const first = list[0]!;
-  if (first.length === n) {
-    list.shift();
-    return first;
-  }
-  if (first.length > n) {
-    list[0] = first.subarray(n);
-    return first.subarray(0, n);
-  }
+/**
+ * Removes the first `n` bytes of `list` (they span several pieces) into a new buffer; a piece whose
+ * last byte was copied is released (the copy holds none of its memory).
+ */
+function takeCopy(list: Fifo<Piece>, n: number, release: (src: SourceChunk) => void): Uint8Array {
   const out = Buffer.allocUnsafe(n);
   let o = 0;
   while (o < n) {
-    const b = list[0]!;
-    const t = Math.min(b.length, n - o);
-    out.set(b.subarray(0, t), o);
+    const p = list.peek()!;
+    const t = Math.min(p.bytes.length, n - o);
+    out.set(t === p.bytes.length ? p.bytes : p.bytes.subarray(0, t), o);
     o += t;
-    if (t === b.length) list.shift();
-    else list[0] = b.subarray(t);
+    if (t === p.bytes.length) {
+      list.shift();
+      release(p.src);
+    } else p.bytes = p.bytes.subarray(t);
   }
   return out;
 }

@@ -3,7 +3,8 @@
  * (transfer.ts pipelinedRead) and stop pulling from the server while the stream's buffer is full;
  * writes are copied into WRITE-sized blocks (the producer may reuse its buffer after the callback) that
  * feed transfer.ts pipelinedWriteFrom, which takes the next block only when a WRITE slot is free, so
- * memory stays bounded (window x chunk + a few blocks + highWaterMark) whatever the file size. Streams hold durable
+ * memory stays bounded (window x chunk + a few blocks + highWaterMark) whatever the file size; the transfer
+ * hands each block back once its WRITE is confirmed, to be refilled (no garbage per byte). Streams hold durable
  * handles (unless `durable` is false): a dropped connection is recovered from (durable.ts) and only a
  * handle that cannot be reclaimed fails the stream.
  */
@@ -61,6 +62,9 @@ export interface WriteStreamOptions extends CallOptions {
  * 2 MiB that pipelinedWriteFrom must glue into requests).
  */
 const STREAM_WRITE_CHUNK = 1024 * 1024;
+
+/** Full blocks a write stream queues before it holds the producer's callback (WriteQueue). */
+const WRITE_QUEUE_DEPTH = 2;
 
 function transferOpts(
   core: ClientCore,
@@ -234,7 +238,9 @@ export class SmbReadStream extends Readable {
  * reclaim) needs the bytes until the server confirmed them: so chunks are copied into WRITE-sized blocks
  * that only the transfer holds. The callback runs at once while at most `maxQueued` full blocks wait to
  * be pulled, and otherwise when the transfer pulls one (backpressure: memory stays bounded by
- * window x chunk + (maxQueued + 1) blocks).
+ * window x chunk + (maxQueued + 1) blocks). Blocks the transfer is done with come back through
+ * `recycle` (its onChunkDone) and are refilled instead of allocating new ones: without that, every byte
+ * written is garbage until V8's next GC, and peak RSS grows with the write rate.
  */
 export class WriteQueue implements AsyncIterable<Uint8Array> {
   private blocks: Buffer[] = [];
@@ -243,17 +249,48 @@ export class WriteQueue implements AsyncIterable<Uint8Array> {
   private ended = false;
   private waiter: (() => void) | undefined;
   private held: (() => void) | undefined;
+  /** Blocks given back by `recycle`, refilled before any new one is allocated. */
+  private readonly free: Buffer[] = [];
+  /** The most blocks ever alive at once: `window` in flight, `maxQueued` + 1 queued, one filling. */
+  private readonly maxFree: number;
+  /** Blocks allocated so far (a measure of the garbage made). */
+  allocated = 0;
 
   constructor(
     private readonly blockSize: number,
     private readonly maxQueued = 2,
-  ) {}
+    window = 0,
+  ) {
+    this.maxFree = window + maxQueued + 1;
+  }
+
+  /** Blocks waiting in the free list. */
+  get freeBlocks(): number {
+    return this.free.length;
+  }
+
+  /**
+   * pipelinedWriteFrom's onChunkDone: `block` (one this queue yielded) is no longer referenced by the
+   * transfer, so it can be refilled. A partial last block is not kept, nor more than the bound.
+   */
+  readonly recycle = (block: Uint8Array): void => {
+    if (this.ended || block.length !== this.blockSize || this.free.length >= this.maxFree) return;
+    if (!Buffer.isBuffer(block) || this.free.includes(block)) return;
+    this.free.push(block);
+  };
+
+  private take(): Buffer {
+    const b = this.free.pop();
+    if (b) return b;
+    this.allocated++;
+    return Buffer.allocUnsafe(this.blockSize);
+  }
 
   /** Copies `chunk`; `done` runs when the producer may write more (and reuse `chunk`). */
   push(chunk: Uint8Array, done: () => void): void {
     for (let o = 0; o < chunk.length; ) {
       if (!this.cur) {
-        this.cur = Buffer.allocUnsafe(this.blockSize);
+        this.cur = this.take();
         this.used = 0;
       }
       const n = Math.min(chunk.length - o, this.blockSize - this.used);
@@ -276,6 +313,7 @@ export class WriteQueue implements AsyncIterable<Uint8Array> {
     this.ended = true;
     if (this.cur && this.used > 0) this.blocks.push(this.cur.subarray(0, this.used));
     this.cur = undefined;
+    this.free.length = 0;
     this.kick();
   }
 
@@ -342,8 +380,9 @@ export class SmbWriteStream extends Writable {
       this.pending = false;
       const at = this.opts.start ?? (f.append ? Number(handle.open.info.endOfFile) : 0);
       const t = transferOpts(this.src.core, handle, this.opts, this.ac.signal, true);
-      this.queue = new WriteQueue(transferSizing(handle.open, "write", t).chunk);
-      this.pump = pipelinedWriteFrom(handle.open, this.queue, at, t);
+      const { chunk, window } = transferSizing(handle.open, "write", t);
+      this.queue = new WriteQueue(chunk, WRITE_QUEUE_DEPTH, window);
+      this.pump = pipelinedWriteFrom(handle.open, this.queue, at, { ...t, onChunkDone: this.queue.recycle });
       this.pump.catch((err) => {
         this.failure = toFsError(err, { syscall: "write", path: this.path }) as Error;
         if (!this.destroyed && !this.writableFinished) this.destroy(this.failure);
