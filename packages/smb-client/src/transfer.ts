@@ -284,7 +284,8 @@ export async function pipelinedWrite(
 /**
  * Writes an async stream of buffers sequentially from `offset`, cutting them into requests of at most
  * the chunk size, with up to `window` WRITEs in flight (backpressure: the source is not pulled while the
- * window is full). Resolves with the bytes written.
+ * window is full). Resolves with the bytes written; settles (also on failure) only once no WRITE is in
+ * flight.
  */
 export async function pipelinedWriteFrom(
   open: Open,
@@ -400,29 +401,34 @@ async function writeWindow(
       }
     }
   };
-  for await (const part of source) {
-    if (failure) break;
-    const src: SourceChunk = { chunk: part, holds: 1, failed: false };
-    if (part.length === 0) {
-      release(src);
-      continue;
+  try {
+    for await (const part of source) {
+      if (failure) break;
+      const src: SourceChunk = { chunk: part, holds: 1, failed: false };
+      if (part.length === 0) {
+        release(src);
+        continue;
+      }
+      if (pendingLen === 0 && part.length >= chunk) {
+        // Large buffer: slice without copying.
+        let o = 0;
+        for (; o + chunk <= part.length; o += chunk) await enqueue(part.subarray(o, o + chunk), src);
+        if (o < part.length) {
+          pending.push({ bytes: part.subarray(o), src });
+          pendingLen = part.length - o;
+        } else release(src);
+        continue;
+      }
+      pending.push({ bytes: part, src });
+      pendingLen += part.length;
+      await flushPending(false);
     }
-    if (pendingLen === 0 && part.length >= chunk) {
-      // Large buffer: slice without copying.
-      let o = 0;
-      for (; o + chunk <= part.length; o += chunk) await enqueue(part.subarray(o, o + chunk), src);
-      if (o < part.length) {
-        pending.push({ bytes: part.subarray(o), src });
-        pendingLen = part.length - o;
-      } else release(src);
-      continue;
-    }
-    pending.push({ bytes: part, src });
-    pendingLen += part.length;
-    await flushPending(false);
+    if (!failure) await flushPending(true);
+  } finally {
+    // Settles only once no WRITE is in flight, failed or not: the caller may close the handle, and
+    // onChunkDone is never called after the transfer settled.
+    while (inflight > 0) await slot();
   }
-  if (!failure) await flushPending(true);
-  while (inflight > 0) await slot();
   if (failure) throw failure;
   return written;
 }

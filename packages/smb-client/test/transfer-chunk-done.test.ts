@@ -56,7 +56,11 @@ describe("pipelinedWriteFrom onChunkDone", () => {
     const { open, writes } = fakeOpen();
     const big = Buffer.alloc(10, 1);
     const done: Uint8Array[] = [];
-    const p = pipelinedWriteFrom(open, [big], 0, { chunkSize: 4, window: 8, onChunkDone: (c) => done.push(c) });
+    const p = pipelinedWriteFrom(open, [big], 0, {
+      chunkSize: 4,
+      window: 8,
+      onChunkDone: (c) => done.push(c),
+    });
     await turn();
     expect(writes.map((w) => w.data.length)).toEqual([4, 4, 2]);
     writes[2]!.resolve(2);
@@ -81,7 +85,12 @@ describe("pipelinedWriteFrom onChunkDone", () => {
         return attempt(true);
       }
     };
-    const p = pipelinedWriteFrom(open, [a], 0, { chunkSize: 4, window: 2, retry, onChunkDone: (c) => done.push(c) });
+    const p = pipelinedWriteFrom(open, [a], 0, {
+      chunkSize: 4,
+      window: 2,
+      retry,
+      onChunkDone: (c) => done.push(c),
+    });
     await turn();
     writes[0]!.reject(new Error("connection lost"));
     await turn();
@@ -101,7 +110,11 @@ describe("pipelinedWriteFrom onChunkDone", () => {
     const a = Buffer.alloc(3, 1);
     const b = Buffer.alloc(3, 2);
     const done: Uint8Array[] = [];
-    const p = pipelinedWriteFrom(open, [a, b], 0, { chunkSize: 4, window: 4, onChunkDone: (c) => done.push(c) });
+    const p = pipelinedWriteFrom(open, [a, b], 0, {
+      chunkSize: 4,
+      window: 4,
+      onChunkDone: (c) => done.push(c),
+    });
     await turn();
     // [a + b's first byte] is a copy; b's last two bytes are a view of b.
     expect(writes.map((w) => w.data.length)).toEqual([4, 2]);
@@ -114,7 +127,7 @@ describe("pipelinedWriteFrom onChunkDone", () => {
     expect(done).toEqual([a, b]);
   });
 
-  it("never hands back a chunk whose WRITE failed, nor one still unsent", async () => {
+  it("never hands back a chunk whose WRITE failed, nor one still unsent; fails once none is in flight", async () => {
     const { open, writes } = fakeOpen();
     const chunks = [Buffer.alloc(4, 1), Buffer.alloc(4, 2), Buffer.alloc(4, 3)];
     const done: Uint8Array[] = [];
@@ -123,13 +136,19 @@ describe("pipelinedWriteFrom onChunkDone", () => {
       yield chunks[1]!;
       yield chunks[2]!;
     }
-    const p = pipelinedWriteFrom(open, src(), 0, { chunkSize: 4, window: 2, onChunkDone: (c) => done.push(c) });
-    p.catch(() => {});
+    const p = pipelinedWriteFrom(open, src(), 0, {
+      chunkSize: 4,
+      window: 2,
+      onChunkDone: (c) => done.push(c),
+    });
+    let settled = false;
+    p.catch(() => {}).finally(() => (settled = true));
     await turn();
     expect(writes).toHaveLength(2); // the window is full: the third chunk waits
     writes[1]!.reject(new Error("disk full"));
     await turn();
     expect(done).toEqual([]);
+    expect(settled).toBe(false); // a WRITE is still in flight
     writes[0]!.resolve(4);
     await expect(p).rejects.toThrow("disk full");
     expect(writes).toHaveLength(2);
