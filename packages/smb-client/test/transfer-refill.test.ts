@@ -1,0 +1,88 @@
+// Wide windows refill in batches (transfer.ts refillBatch): with 16 or more requests in flight, new READs /
+// WRITEs are issued window/8 at a time (one writev, one server read) instead of one per completion; narrow
+// windows refill one by one. Driven by a fake Open whose requests complete when the test says so.
+import { describe, expect, it } from "vitest";
+import type { Open } from "../src/open.js";
+import { pipelinedRead, pipelinedWriteFrom } from "../src/transfer.js";
+
+interface Pending {
+  offset: number;
+  length: number;
+  resolve: () => void;
+}
+
+function fakeOpen(max = 64) {
+  const requests: Pending[] = [];
+  const open = {
+    connection: { negotiated: { maxReadSize: max, maxWriteSize: max } },
+    read(offset: number, length: number) {
+      return new Promise<Buffer>((resolve) => {
+        requests.push({ offset, length, resolve: () => resolve(Buffer.alloc(length, 7)) });
+      });
+    },
+    write(data: Uint8Array, offset: number) {
+      return new Promise<number>((resolve) => {
+        requests.push({ offset, length: data.length, resolve: () => resolve(data.length) });
+      });
+    },
+  } as unknown as Open;
+  return { open, requests };
+}
+
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+describe("window refill", () => {
+  it("reads: a window of 16 issues the next READs two at a time", async () => {
+    const { open, requests } = fakeOpen();
+    const p = pipelinedRead(open, 0, 64 * 40, () => {}, { chunkSize: 64, window: 16 });
+    await turn();
+    expect(requests).toHaveLength(16);
+    requests[0]!.resolve();
+    await turn();
+    expect(requests).toHaveLength(16); // one slot free: wait for a batch of two
+    requests[1]!.resolve();
+    await turn();
+    expect(requests).toHaveLength(18);
+    for (let i = 2; i < requests.length; i++) {
+      requests[i]!.resolve();
+      await turn();
+    }
+    expect(await p).toBe(64 * 40);
+    expect(requests.map((r) => r.offset)).toEqual(Array.from({ length: 40 }, (_, i) => i * 64));
+  });
+
+  it("reads: a narrow window refills one by one", async () => {
+    const { open, requests } = fakeOpen();
+    const p = pipelinedRead(open, 0, 64 * 6, () => {}, { chunkSize: 64, window: 4 });
+    await turn();
+    expect(requests).toHaveLength(4);
+    requests[0]!.resolve();
+    await turn();
+    expect(requests).toHaveLength(5);
+    for (let i = 1; i < 6; i++) {
+      requests[i]!.resolve();
+      await turn();
+    }
+    expect(await p).toBe(64 * 6);
+  });
+
+  it("writes: a full window of 16 takes new WRITEs once two slots are free", async () => {
+    const { open, requests } = fakeOpen();
+    const data = Buffer.alloc(64 * 40, 1);
+    const p = pipelinedWriteFrom(open, [data], 0, { chunkSize: 64, window: 16 });
+    await turn();
+    expect(requests).toHaveLength(16);
+    requests[0]!.resolve();
+    await turn();
+    expect(requests).toHaveLength(16);
+    requests[1]!.resolve();
+    await turn();
+    expect(requests).toHaveLength(18);
+    for (let i = 2; i < requests.length; i++) {
+      requests[i]!.resolve();
+      await turn();
+    }
+    expect(await p).toBe(data.length);
+    expect(requests.map((r) => r.offset)).toEqual(Array.from({ length: 40 }, (_, i) => i * 64));
+  });
+});
