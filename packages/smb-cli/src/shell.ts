@@ -81,6 +81,8 @@ interface ShellCommand {
   names: string[];
   usage: string;
   help: string;
+  /** Fewer arguments (flags excluded) is a usage error that prints `usage` (default 0). */
+  minArgs?: number;
   /** What argument `i` (0-based, flags excluded) completes to. */
   complete?: (i: number) => Completion;
   run(args: string[], flags: Set<string>, run: Run): Promise<void>;
@@ -154,9 +156,6 @@ export class Shell {
     const remote = () => "remote" as const;
     const local = () => "local" as const;
     const r = (args: string[]) => args.map((a) => this.remoteArg(a));
-    const need = (args: string[], n: number, usage: string) => {
-      if (args.length < n) throw new UsageError(`usage: ${usage}`);
-    };
     const cmds: ShellCommand[] = [
       {
         names: ["ls", "dir"],
@@ -236,10 +235,10 @@ export class Shell {
       {
         names: ["get"],
         usage: "get <remote> [local]",
+        minArgs: 1,
         help: "download a file (a directory with -r), progress on a terminal",
         complete: (i) => (i === 0 ? "remote" : "local"),
         run: async (args, f, run) => {
-          need(args, 1, "get <remote> [local]");
           const dst = args[1] !== undefined ? this.localArg(args[1]) : this.lcwd;
           await get(run, [this.remoteArg(args[0]!), dst], { recursive: f.has("r") || this.recurse });
         },
@@ -247,10 +246,10 @@ export class Shell {
       {
         names: ["mget"],
         usage: "mget <pattern...>",
+        minArgs: 1,
         help: "download every match into the local directory (directories too with 'recurse')",
         complete: remote,
         run: async (args, _f, run) => {
-          need(args, 1, "mget <pattern...>");
           for (const a of args) {
             const p = this.resolveRemote(a);
             const name = p.path.split("/").pop() ?? "";
@@ -279,10 +278,10 @@ export class Shell {
       {
         names: ["put"],
         usage: "put <local> [remote]",
+        minArgs: 1,
         help: "upload a file (a directory with -r), progress on a terminal",
         complete: (i) => (i === 0 ? "local" : "remote"),
         run: async (args, f, run) => {
-          need(args, 1, "put <local> [remote]");
           const dst = args[1] !== undefined ? this.remoteArg(args[1]) : `${clientPath(this.cwd)}/`;
           await put(run, [this.localArg(args[0]!), dst], { recursive: f.has("r") || this.recurse });
           this.invalidate();
@@ -291,10 +290,10 @@ export class Shell {
       {
         names: ["mput"],
         usage: "mput <pattern...>",
+        minArgs: 1,
         help: "upload every local match into the remote directory (directories too with 'recurse')",
         complete: local,
         run: async (args, _f, run) => {
-          need(args, 1, "mput <pattern...>");
           for (const a of args) {
             const abs = this.localArg(a);
             const dir = dirname(abs);
@@ -318,10 +317,10 @@ export class Shell {
       {
         names: ["cat", "more"],
         usage: "cat <remote...>",
+        minArgs: 1,
         help: "print remote files",
         complete: remote,
         run: async (args, _f, run) => {
-          need(args, 1, "cat <remote...>");
           await cat(run, r(args));
         },
       },
@@ -335,10 +334,10 @@ export class Shell {
       {
         names: ["rm", "del"],
         usage: "rm [-r] [-f] <path|pattern...>",
+        minArgs: 1,
         help: "remove files (directories with -r)",
         complete: remote,
         run: async (args, f, run) => {
-          need(args, 1, "rm [-r] [-f] <path...>");
           await rmCmd(run, r(args), { recursive: f.has("r"), force: f.has("f") });
           this.invalidate();
         },
@@ -346,10 +345,10 @@ export class Shell {
       {
         names: ["rmdir", "rd"],
         usage: "rmdir <dir...>",
+        minArgs: 1,
         help: "remove empty directories",
         complete: remote,
         run: async (args, _f, run) => {
-          need(args, 1, "rmdir <dir...>");
           for (const a of r(args)) {
             const p = parseRemote(a);
             await run.attempt(displayPath(p), async () => {
@@ -363,10 +362,10 @@ export class Shell {
       {
         names: ["mkdir", "md"],
         usage: "mkdir [-p] <dir...>",
+        minArgs: 1,
         help: "create directories",
         complete: remote,
         run: async (args, f, run) => {
-          need(args, 1, "mkdir [-p] <dir...>");
           await mkdirCmd(run, r(args), { parents: f.has("p") });
           this.invalidate();
         },
@@ -374,10 +373,10 @@ export class Shell {
       {
         names: ["mv", "rename"],
         usage: "mv <src...> <dst>",
+        minArgs: 2,
         help: "move or rename",
         complete: remote,
         run: async (args, _f, run) => {
-          need(args, 2, "mv <src...> <dst>");
           await mvCmd(run, r(args));
           this.invalidate();
         },
@@ -385,10 +384,10 @@ export class Shell {
       {
         names: ["cp"],
         usage: "cp [-r] <src...> <dst>",
+        minArgs: 2,
         help: "copy on the server (server-side copy)",
         complete: remote,
         run: async (args, f, run) => {
-          need(args, 2, "cp [-r] <src...> <dst>");
           await cp(run, r(args), { recursive: f.has("r") });
           this.invalidate();
         },
@@ -474,6 +473,7 @@ export class Shell {
         else if (!flagsDone && /^-[A-Za-z0-9]+$/.test(w)) for (const c of w.slice(1)) flags.add(c);
         else args.push(w);
       }
+      if (args.length < (cmd.minArgs ?? 0)) throw new UsageError(`usage: ${cmd.usage}`);
       await cmd.run(args, flags, run);
     } catch (err) {
       run.fail(err);

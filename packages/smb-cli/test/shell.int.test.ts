@@ -203,4 +203,15 @@ describe("smb shell from a pipe", () => {
     expect(s.stdout).toContain("piped\n");
     expect(s.stdout.trim().split("\n").at(-1)).toMatch(/gamma\.txt$/);
   });
+
+  it("a command with too few arguments prints its usage line and exits 2", async () => {
+    for (const [line, usage] of [
+      ["rm", "rm [-r] [-f] <path|pattern...>"],
+      ["mv onlyone", "mv <src...> <dst>"],
+    ] as const) {
+      const s = await smb(["shell", BASE], `${line}\n`);
+      expect(s.code).toBe(2);
+      expect(s.stderr).toBe(`smb ${line.split(" ")[0]}: usage: ${usage}\n`);
+    }
+  });
 });
