@@ -1,19 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-
-const pkgs = [
-  "smb-structures",
-  "smb-crypto",
-  "smb-auth",
-  "smb-transport",
-  "smb-client",
-  "smb-dfs",
-  "smb-cli",
-];
+import { PACKAGES } from "./tools/packages.mjs";
 
 // Tests run against each package's src through aliases (fast); tools/check-dist.mjs checks the built
 // exports maps separately.
-const alias = pkgs.map((p) => ({
+const alias = PACKAGES.map((p) => ({
   find: new RegExp(`^${p}$`),
   replacement: fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url)),
 }));

@@ -3,16 +3,9 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
+import { PACKAGES } from "./packages.mjs";
 
-const ORDER = [
-  "smb-structures",
-  "smb-crypto",
-  "smb-auth",
-  "smb-transport",
-  "smb-client",
-  "smb-dfs",
-  "smb-cli",
-];
+const ORDER = PACKAGES;
 const root = new URL("..", import.meta.url).pathname;
 const builtins = new Set(builtinModules);
 const importRe =

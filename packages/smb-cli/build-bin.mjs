@@ -8,18 +8,10 @@ import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PACKAGES } from "../../tools/packages.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..", "..");
-const WORKSPACE = [
-  "smb-structures",
-  "smb-crypto",
-  "smb-auth",
-  "smb-transport",
-  "smb-client",
-  "smb-dfs",
-  "smb-cli",
-];
 
 /** Builds into `outDir` (default dist/bin); resolves with the launcher's path. */
 export async function buildBin({ outDir = join(here, "dist", "bin"), sourcemap = true } = {}) {
@@ -39,7 +31,7 @@ export async function buildBin({ outDir = join(here, "dist", "bin"), sourcemap =
     ...common,
     entryPoints: [join(here, "src", "cli.ts")],
     outfile: join(outDir, "cli-bundle.cjs"),
-    alias: Object.fromEntries(WORKSPACE.map((p) => [p, join(root, "packages", p, "src", "index.ts")])),
+    alias: Object.fromEntries(PACKAGES.map((p) => [p, join(root, "packages", p, "src", "index.ts")])),
     nodePaths: [join(here, "node_modules")],
   });
   const launcher = join(outDir, "smb.cjs");

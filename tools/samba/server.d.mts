@@ -51,4 +51,6 @@ export function ensureSambaInstalled(): void;
 export function startSamba(opts?: StartOptions): Promise<SambaServer>;
 
 /** The server described by SMB_SERVER, SMB_PORT, SMB_USER, SMB_PASSWORD, SMB_SHARE, SMB_DOMAIN, if set. */
+/** Share settings under which Samba grants durable handles. */
+export declare const DURABLE_SHARE: Readonly<Record<string, string>>;
 export function externalServerFromEnv(): SambaServer | undefined;

@@ -31,6 +31,17 @@ const STOP_GRACE_MS = 2_000;
 /** Instances started by this process: { dir, procs } (procs: smbd PIDs). */
 const live = new Set();
 
+/**
+ * Share settings under which Samba grants durable handles (it refuses them with kernel oplocks, kernel
+ * share modes or POSIX locking on).
+ */
+export const DURABLE_SHARE = Object.freeze({
+  "kernel oplocks": "no",
+  "kernel share modes": "no",
+  "posix locking": "no",
+  "durable handles": "yes",
+});
+
 export function externalServerFromEnv() {
   // Read for tests, not by any turbo task.
   const { SMB_SERVER, SMB_PORT, SMB_USER, SMB_PASSWORD, SMB_SHARE, SMB_DOMAIN } = process.env;

@@ -353,11 +353,12 @@ describe("stat, mkdir, rm, mv, df", () => {
 });
 
 describe("watch", () => {
-  it("prints changes until the count is reached (--json schema)", async () => {
-    await ok(["mkdir", `${BASE}/w`]);
-    const child = spawnSmb(bin, ["--port", String(samba.port), "watch", "--json", "-n", "1", `${BASE}/w`], {
-      env: ENV,
-    });
+  /**
+   * Runs `smb watch <args>` and, once it says "watching", keeps creating files `<dir>/<prefix>N` until it
+   * exits (the notification is armed a moment after the message): its exit code and stdout.
+   */
+  async function watchWhileCreating(args: string[], dir: string, prefix: string) {
+    const child = spawnSmb(bin, ["--port", String(samba.port), "watch", ...args], { env: ENV });
     let out = "";
     let err = "";
     child.stdout!.on("data", (d) => (out += d));
@@ -365,13 +366,18 @@ describe("watch", () => {
     const exited = new Promise<number | null>((r) => child.on("close", r));
     const deadline = Date.now() + 20_000;
     while (!err.includes("watching") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    // The notification is armed a moment after "watching": keep making changes until one is reported.
     let i = 0;
     while (child.exitCode === null && Date.now() < deadline) {
-      await ok(["put", "-", `${BASE}/w/n${i++}`], { input: "x" });
+      await ok(["put", "-", `${dir}/${prefix}${i++}`], { input: "x" });
       await Promise.race([exited, new Promise((r) => setTimeout(r, 300))]);
     }
-    expect(await exited).toBe(0);
+    return { code: await exited, out };
+  }
+
+  it("prints changes until the count is reached (--json schema)", async () => {
+    await ok(["mkdir", `${BASE}/w`]);
+    const { code, out } = await watchWhileCreating(["--json", "-n", "1", `${BASE}/w`], `${BASE}/w`, "n");
+    expect(code).toBe(0);
     const [e] = jsonLines(out) as Record<string, unknown>[];
     checkSchema(e, { time: "string", action: "string", name: "string", path: "string" });
     expect(e!.action).toBe("added");
@@ -381,22 +387,8 @@ describe("watch", () => {
 
   it("-r reports changes in subdirectories with their relative names", async () => {
     await ok(["mkdir", "-p", `${BASE}/wr/sub`]);
-    const child = spawnSmb(bin, ["--port", String(samba.port), "watch", "-r", "-n", "1", `${BASE}/wr`], {
-      env: ENV,
-    });
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (d) => (out += d));
-    child.stderr!.on("data", (d) => (err += d));
-    const exited = new Promise<number | null>((r) => child.on("close", r));
-    const deadline = Date.now() + 20_000;
-    while (!err.includes("watching") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    let i = 0;
-    while (child.exitCode === null && Date.now() < deadline) {
-      await ok(["put", "-", `${BASE}/wr/sub/r${i++}`], { input: "x" });
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 300))]);
-    }
-    expect(await exited).toBe(0);
+    const { code, out } = await watchWhileCreating(["-r", "-n", "1", `${BASE}/wr`], `${BASE}/wr/sub`, "r");
+    expect(code).toBe(0);
     expect(out).toMatch(/^\S+Z\s+added\s+sub\/r\d+\n$/);
   });
 

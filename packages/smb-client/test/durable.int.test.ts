@@ -10,16 +10,10 @@ import { CreateDisposition, randomGuid } from "smb-structures";
 import { ConnectionClosedError } from "smb-transport";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type FaultProxy, startFaultProxy } from "../../../tools/faults/proxy.mjs";
-import { type SambaServer, startSamba } from "../../../tools/samba/server.mjs";
+import { DURABLE_SHARE, type SambaServer, startSamba } from "../../../tools/samba/server.mjs";
 import { Connection, pipelinedRead, pipelinedWrite } from "../src/index.js";
 
 const samba = inject("samba");
-const DURABLE_SHARE = {
-  "kernel oplocks": "no",
-  "kernel share modes": "no",
-  "posix locking": "no",
-  "durable handles": "yes",
-};
 
 describe.skipIf(samba.external)("durable handle reclaim after a dropped connection", () => {
   let server: SambaServer;

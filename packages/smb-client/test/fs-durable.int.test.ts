@@ -13,16 +13,10 @@ import { pipeline } from "node:stream/promises";
 import { Command, HeaderFlags } from "smb-structures";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { type FaultProxy, startFaultProxy } from "../../../tools/faults/proxy.mjs";
-import { type SambaServer, startSamba } from "../../../tools/samba/server.mjs";
+import { DURABLE_SHARE, type SambaServer, startSamba } from "../../../tools/samba/server.mjs";
 import { SmbClient, type SmbClientOptions } from "../src/index.js";
 
 const samba = inject("samba");
-const DURABLE_SHARE = {
-  "kernel oplocks": "no",
-  "kernel share modes": "no",
-  "posix locking": "no",
-  "durable handles": "yes",
-};
 const MiB = 1024 * 1024;
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 

@@ -31,6 +31,14 @@ function fakeOpen(max = 64) {
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
+/** Completes requests one at a time from `from`, letting the transfer issue more in between. */
+async function completeRest(requests: Pending[], from: number): Promise<void> {
+  for (let i = from; i < requests.length; i++) {
+    requests[i]!.resolve();
+    await turn();
+  }
+}
+
 describe("window refill", () => {
   it("reads: a window of 16 issues the next READs two at a time", async () => {
     const { open, requests } = fakeOpen();
@@ -43,10 +51,7 @@ describe("window refill", () => {
     requests[1]!.resolve();
     await turn();
     expect(requests).toHaveLength(18);
-    for (let i = 2; i < requests.length; i++) {
-      requests[i]!.resolve();
-      await turn();
-    }
+    await completeRest(requests, 2);
     expect(await p).toBe(64 * 40);
     expect(requests.map((r) => r.offset)).toEqual(Array.from({ length: 40 }, (_, i) => i * 64));
   });
@@ -59,10 +64,7 @@ describe("window refill", () => {
     requests[0]!.resolve();
     await turn();
     expect(requests).toHaveLength(5);
-    for (let i = 1; i < 6; i++) {
-      requests[i]!.resolve();
-      await turn();
-    }
+    await completeRest(requests, 1);
     expect(await p).toBe(64 * 6);
   });
 
@@ -78,10 +80,7 @@ describe("window refill", () => {
     requests[1]!.resolve();
     await turn();
     expect(requests).toHaveLength(18);
-    for (let i = 2; i < requests.length; i++) {
-      requests[i]!.resolve();
-      await turn();
-    }
+    await completeRest(requests, 2);
     expect(await p).toBe(data.length);
     expect(requests.map((r) => r.offset)).toEqual(Array.from({ length: 40 }, (_, i) => i * 64));
   });

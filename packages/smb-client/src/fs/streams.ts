@@ -14,6 +14,7 @@ import { pipelinedRead, pipelinedWriteFrom, type TransferOptions, transferSizing
 import type { ClientCore } from "./core.js";
 import { DurableHandle } from "./durable.js";
 import { abortError, invalidArg, toFsError } from "./errors.js";
+import { BlockPacker } from "./owned-blocks.js";
 import { flagToCreate } from "./read-write.js";
 import type { CallOptions } from "./types.js";
 
@@ -244,8 +245,7 @@ export class SmbReadStream extends Readable {
  */
 export class WriteQueue implements AsyncIterable<Uint8Array> {
   private blocks: Buffer[] = [];
-  private cur: Buffer | undefined;
-  private used = 0;
+  private readonly packer: BlockPacker;
   private ended = false;
   private waiter: (() => void) | undefined;
   private held: (() => void) | undefined;
@@ -262,6 +262,7 @@ export class WriteQueue implements AsyncIterable<Uint8Array> {
     window = 0,
   ) {
     this.maxFree = window + maxQueued + 1;
+    this.packer = new BlockPacker(blockSize, () => this.take());
   }
 
   /** Blocks waiting in the free list. */
@@ -288,31 +289,22 @@ export class WriteQueue implements AsyncIterable<Uint8Array> {
 
   /** Copies `chunk`; `done` runs when the producer may write more (and reuse `chunk`). */
   push(chunk: Uint8Array, done: () => void): void {
-    for (let o = 0; o < chunk.length; ) {
-      if (!this.cur) {
-        this.cur = this.take();
-        this.used = 0;
-      }
-      const n = Math.min(chunk.length - o, this.blockSize - this.used);
-      this.cur.set(n === chunk.length ? chunk : chunk.subarray(o, o + n), this.used);
-      this.used += n;
-      o += n;
-      if (this.used === this.blockSize) {
-        this.blocks.push(this.cur);
-        this.cur = undefined;
-      }
-    }
+    this.packer.add(chunk, this.queueBlock);
     this.kick();
     if (this.blocks.length <= this.maxQueued) done();
     else this.held = done;
   }
 
+  private readonly queueBlock = (block: Buffer): void => {
+    this.blocks.push(block);
+  };
+
   /** No more chunks: the partly filled block goes out as the last one. */
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    if (this.cur && this.used > 0) this.blocks.push(this.cur.subarray(0, this.used));
-    this.cur = undefined;
+    const last = this.packer.finish();
+    if (last) this.blocks.push(last);
     this.free.length = 0;
     this.kick();
   }
