@@ -114,6 +114,11 @@ describe.each(SHARES)("file handles on %s", (share) => {
     }))
       part.push(c as Buffer);
     expect(Buffer.concat(part).equals(data.subarray(100, 2_000_100))).toBe(true);
+    // Chunks are copies of at most highWaterMark bytes, the consumer's to keep: the READ receive
+    // buffers they came from were recycled for the next READs meanwhile (the concat above checks that
+    // no chunk was overwritten).
+    expect(Math.max(...part.map((c) => c.length))).toBe(64 * 1024);
+    expect(new Set(chunks.map((c) => c.buffer)).size).toBe(chunks.length);
     await smb.writeFile(`${dir}/rs.txt`, "héllo");
     let s = "";
     for await (const c of smb.createReadStream(`${dir}/rs.txt`, "utf8")) s += c;

@@ -153,10 +153,12 @@ describe("pipelined transfers against Samba", () => {
     await f.close();
   });
 
-  it("sizes transfers: 4 MiB x 4 by default, 4 MiB x 2 on AES-GCM, explicit options win", async () => {
+  it("sizes transfers: 4 MiB x 4 by default, 4 MiB x 2 on AES-GCM, 64 KiB READs x 16, explicit options win", async () => {
     const f = await scratch(plain);
     expect(transferSizing(f, "read")).toEqual({ chunk: 4 * 1024 * 1024, window: 4 });
     expect(transferSizing(f, "write", { chunkSize: 65536 })).toEqual({ chunk: 65536, window: 64 });
+    // READs of SMB 2.0.2's size: at most 16 in flight (a deeper window only promotes per-request garbage).
+    expect(transferSizing(f, "read", { chunkSize: 65536 })).toEqual({ chunk: 65536, window: 16 });
     expect(transferSizing(f, "write", { chunkSize: 1 << 30, window: 3 })).toEqual({
       chunk: conn.negotiated.maxWriteSize,
       window: 3,

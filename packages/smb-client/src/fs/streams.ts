@@ -63,6 +63,13 @@ export interface WriteStreamOptions extends CallOptions {
  * 2 MiB that pipelinedWriteFrom must glue into requests).
  */
 const STREAM_WRITE_CHUNK = 1024 * 1024;
+/**
+ * WRITEs in flight for write streams with that default size: 4 MiB. Against 16 (the transfer default)
+ * the same wall time (1 GiB from a producer of fresh 1 MiB pieces, 4 alternating runs: median 862 vs
+ * 897 ms) and 27 MiB less peak RSS (117 vs 144 MiB): every block in flight when V8 scavenges drags the
+ * producer's pieces it came from into the old generation.
+ */
+const STREAM_WRITE_WINDOW = 4;
 
 /** Full blocks a write stream queues before it holds the producer's callback (WriteQueue). */
 const WRITE_QUEUE_DEPTH = 2;
@@ -76,7 +83,10 @@ function transferOpts(
 ): TransferOptions {
   const t = handle.transfer(core.transfer(signal));
   if (o.chunkSize) t.chunkSize = o.chunkSize;
-  else if (writing && t.chunkSize === undefined) t.chunkSize = STREAM_WRITE_CHUNK;
+  else if (writing && t.chunkSize === undefined) {
+    t.chunkSize = STREAM_WRITE_CHUNK;
+    t.window ??= STREAM_WRITE_WINDOW;
+  }
   if (o.window) t.window = o.window;
   return t;
 }
@@ -114,6 +124,31 @@ function checkRange<T extends { start?: number; end?: number }>(opts: T): T {
   return opts;
 }
 
+/**
+ * READ size of read streams when neither the stream nor the client sets one (the transfer default is
+ * 4 MiB); with the window below, 4 MiB of receive buffers in flight.
+ */
+const STREAM_READ_CHUNK = 1024 * 1024;
+const STREAM_READ_WINDOW = 4;
+/** Most bytes per pushed chunk (the copy the consumer owns). */
+const MAX_PIECE = 1024 * 1024;
+
+/**
+ * Read streams copy each READ's data into chunks the consumer owns and give the receive buffer back at
+ * once (`reuseBuffers`). Handing out the receive buffers themselves made every READ a fresh 1-4 MiB
+ * allocation: the ones in flight when V8 scavenges are promoted and wait for a full GC, and a 1 GiB
+ * stream peaked at 250-360 MiB RSS; with the copy (and 4 x 1 MiB in flight) the only per-byte garbage is
+ * the consumer's chunks.
+ */
+function readStreamOptions(t: TransferOptions): TransferOptions {
+  t.reuseBuffers = true;
+  if (t.chunkSize === undefined) {
+    t.chunkSize = STREAM_READ_CHUNK;
+    t.window ??= STREAM_READ_WINDOW;
+  }
+  return t;
+}
+
 export class SmbReadStream extends Readable {
   /** The path as given. */
   readonly path: string;
@@ -129,6 +164,8 @@ export class SmbReadStream extends Readable {
   private started = false;
   private readonly start: number;
   private readonly end: number;
+  /** Bytes per pushed chunk: the highWaterMark, at most MAX_PIECE. */
+  private readonly piece: number;
 
   constructor(
     private readonly src: StreamSource,
@@ -146,6 +183,7 @@ export class SmbReadStream extends Readable {
     this.ownsHandle = !src.handle || opts.autoClose !== false;
     this.start = opts.start ?? 0;
     this.end = opts.end ?? Number.POSITIVE_INFINITY;
+    this.piece = Math.max(1, Math.min(MAX_PIECE, this.readableHighWaterMark));
     this.unfollow = follow(opts.signal, this.ac, () => this.destroy(abortError(opts.signal)));
   }
 
@@ -193,14 +231,23 @@ export class SmbReadStream extends Readable {
       open,
       this.start,
       length,
-      async (chunk) => {
+      async (data) => {
         if (this.destroyed) throw abortError(this.ac.signal);
-        this.bytesRead += chunk.length;
-        if (!this.push(chunk)) {
-          await new Promise<void>((r) => (this.wake = r));
+        this.bytesRead += data.length;
+        // The consumer owns what is pushed, for as long as it likes: a copy, so that the reply's receive
+        // buffer goes back to the pool (see readStreamOptions). A piece at a time, each waiting for room
+        // in the stream's buffer: the buffer never holds more than highWaterMark plus one piece.
+        for (let o = 0; o < data.length; o += this.piece) {
+          const n = Math.min(this.piece, data.length - o);
+          const copy = Buffer.allocUnsafeSlow(n);
+          data.copy(copy, 0, o, o + n);
+          if (!this.push(copy)) {
+            await new Promise<void>((r) => (this.wake = r));
+            if (this.destroyed) throw abortError(this.ac.signal);
+          }
         }
       },
-      transferOpts(this.src.core, handle, this.opts, this.ac.signal),
+      readStreamOptions(transferOpts(this.src.core, handle, this.opts, this.ac.signal)),
     ).then(
       () => {
         if (!this.destroyed) this.push(null);
