@@ -27,6 +27,7 @@ export function reserved(size: number): ConstField & { readonly size: number } {
   const codec: FixedCodec<number> = {
     kind: "fixed",
     size,
+    prim: "zero",
     read: () => 0,
     write: (b, o) => {
       b.fill(0, o, o + size);

@@ -5,6 +5,11 @@
 export interface FixedCodec<T> {
   readonly kind: "fixed";
   readonly size: number;
+  /**
+   * Which primitive this is, for the struct compiler (compile.ts), which then reads and writes it
+   * inline instead of calling `read`/`write`. Absent: an opaque codec, always called.
+   */
+  readonly prim?: Primitive;
   /** Caller guarantees `off + size <= buf.length`. */
   read(buf: Buffer, off: number): T;
   write(buf: Buffer, off: number, value: T): void;
@@ -12,10 +17,14 @@ export interface FixedCodec<T> {
   check?(value: T): string | undefined;
 }
 
+/** The primitives compile.ts inlines (`bytes` of any size, `zero`: reserved bytes). */
+export type Primitive = "u8" | "u16" | "u32" | "i32" | "u64" | "i64" | "bytes" | "zero";
+
 function uint(size: 1 | 2 | 4, max: number): FixedCodec<number> {
   return {
     kind: "fixed",
     size,
+    prim: size === 1 ? "u8" : size === 2 ? "u16" : "u32",
     read:
       size === 1 ? (b, o) => b[o]! : size === 2 ? (b, o) => b.readUInt16LE(o) : (b, o) => b.readUInt32LE(o),
     write:
@@ -41,6 +50,7 @@ export const u32: FixedCodec<number> = uint(4, 0xffffffff);
 export const i32: FixedCodec<number> = {
   kind: "fixed",
   size: 4,
+  prim: "i32",
   read: (b, o) => b.readInt32LE(o),
   write: (b, o, v) => {
     b.writeInt32LE(v, o);
@@ -49,14 +59,56 @@ export const i32: FixedCodec<number> = {
     Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff ? undefined : `${v} is not an i32`,
 };
 
+// One-entry caches for u64 values above 2^53 (SessionId, file ids, ...): the same value is read and
+// written on every message of a session, and a bigint is immutable, so it can be shared.
+let readHi = -1;
+let readLo = -1;
+let readBig = 0n;
+let writeBig = -1n;
+let writeLo = 0;
+let writeHi = 0;
+
+/**
+ * The u64 at `off` as a bigint. Buffer#readBigUInt64LE builds it from four intermediate bigints; this
+ * allocates one (below 2^53), or none (the value read last time).
+ */
+export function readU64(b: Buffer, off: number): bigint {
+  const lo = b.readUInt32LE(off);
+  const hi = b.readUInt32LE(off + 4);
+  if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
+  if (hi !== readHi || lo !== readLo) {
+    readHi = hi;
+    readLo = lo;
+    readBig = (BigInt(hi) << 32n) | BigInt(lo);
+  }
+  return readBig;
+}
+
+/** Writes a u64 (0 <= v < 2^64, checked by the caller) without intermediate bigints. */
+export function writeU64(b: Buffer, off: number, v: bigint): void {
+  if (v <= 0x1fffffffffffffn) {
+    const n = Number(v);
+    const lo = n >>> 0;
+    b.writeUInt32LE(lo, off);
+    b.writeUInt32LE((n - lo) / 4294967296, off + 4);
+    return;
+  }
+  if (v !== writeBig) {
+    writeBig = v;
+    writeLo = Number(v & 0xffffffffn);
+    writeHi = Number(v >> 32n);
+  }
+  b.writeUInt32LE(writeLo, off);
+  b.writeUInt32LE(writeHi, off + 4);
+}
+
 /** 64-bit unsigned as bigint (offsets, sizes, MessageId, SessionId can exceed 2^53). */
 export const u64: FixedCodec<bigint> = {
   kind: "fixed",
   size: 8,
-  read: (b, o) => b.readBigUInt64LE(o),
-  write: (b, o, v) => {
-    b.writeBigUInt64LE(v, o);
-  },
+  prim: "u64",
+  read: readU64,
+  write: writeU64,
   check: (v) =>
     typeof v === "bigint" && v >= 0n && v <= 0xffffffffffffffffn ? undefined : `${v} is not a u64`,
 };
@@ -64,6 +116,7 @@ export const u64: FixedCodec<bigint> = {
 export const i64: FixedCodec<bigint> = {
   kind: "fixed",
   size: 8,
+  prim: "i64",
   read: (b, o) => b.readBigInt64LE(o),
   write: (b, o, v) => {
     b.writeBigInt64LE(v, o);
@@ -90,6 +143,7 @@ export function bytes(size: number): FixedCodec<Buffer> {
   return {
     kind: "fixed",
     size,
+    prim: "bytes",
     read: (b, o) => b.subarray(o, o + size),
     write: (b, o, v) => {
       b.set(v, o);

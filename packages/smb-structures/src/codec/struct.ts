@@ -2,6 +2,7 @@
  * Declarative structures: a struct is an ordered table of fields; the codec derives every offset,
  * size, length and count field from it, for both encode and decode.
  */
+import { type CompiledFixed, compileFixed } from "./compile.js";
 import { SmbDecodeError, SmbEncodeError } from "./errors.js";
 import type {
   CodecContext,
@@ -76,6 +77,8 @@ export interface StructOptions {
 
 interface FixedSlot {
   name: string;
+  /** Position in the table's fixed fields (index of hidden and computed values). */
+  index: number;
   off: number;
   field: Field & { codec?: AnyFixed };
   codec: AnyFixed;
@@ -103,7 +106,7 @@ function shapeOf(name: string, fields: Fields): Shape {
     }
     if (vars.length > 0) throw new Error(`${name}.${fieldName}: fixed field after a variable part`);
     const codec = "codec" in field ? (field.codec as AnyFixed) : (field as AnyFixed);
-    const slot: FixedSlot = { name: fieldName, off, field, codec };
+    const slot: FixedSlot = { name: fieldName, index: fixed.length, off, field, codec };
     fixed.push(slot);
     byName.set(fieldName, slot);
     off += codec.size;
@@ -135,7 +138,7 @@ function shapeOf(name: string, fields: Fields): Shape {
   }
   const zc = vars.findIndex((v) => v.codec.zeroCopy);
   if (zc >= 0 && zc !== vars.length - 1) throw new Error(`${name}: zero-copy part must be last`);
-  return { fixedSize, fixed, vars, sizeSlots };
+  return { fixedSize, fixed, vars, sizeSlots, compiled: undefined };
 }
 
 interface Shape {
@@ -143,6 +146,8 @@ interface Shape {
   fixed: FixedSlot[];
   vars: VarSlot[];
   sizeSlots: { slot: FixedSlot; from: number }[];
+  /** compile.ts functions for the fixed fields (null: not compiled, the table is walked). */
+  compiled: CompiledFixed | null | undefined;
 }
 
 /**
@@ -189,6 +194,52 @@ export class Struct<F extends Fields> {
   private get sizeSlots(): { slot: FixedSlot; from: number }[] {
     return this.shape.sizeSlots;
   }
+  /**
+   * The compiled fixed-field functions, made on first use; null for tables with a size field (their
+   * decode moves the struct's end) or where code generation is not allowed.
+   */
+  private get compiled(): CompiledFixed | null {
+    const shape = this.shape;
+    if (shape.compiled === undefined) {
+      shape.compiled =
+        (shape.sizeSlots.length === 0
+          ? compileFixed(shape.fixed, {
+              constMismatch: (i, got) => {
+                const slot = shape.fixed[i]!;
+                throw new SmbDecodeError(
+                  this.name,
+                  slot.name,
+                  `expected ${String((slot.field as ConstField).value)}, got ${String(got)}`,
+                );
+              },
+              missing: (i) => {
+                throw new SmbEncodeError(this.name, shape.fixed[i]!.name, "missing");
+              },
+              invalid: (i, reason) => {
+                throw new SmbEncodeError(this.name, shape.fixed[i]!.name, reason);
+              },
+            })
+          : undefined) ?? null;
+    }
+    return shape.compiled;
+  }
+
+  /**
+   * The same structure decoded and encoded by walking its table, never compiled (the reference the
+   * compiled functions are tested against).
+   * @internal
+   */
+  walked(): Struct<F> {
+    const s = new Struct(this.name, this.fields, this.options);
+    s.shape.compiled = null;
+    return s;
+  }
+
+  /** Whether this structure's fixed fields are compiled (compile.ts). @internal */
+  get isCompiled(): boolean {
+    return this.compiled !== null;
+  }
+
   /** Size of the fixed fields. */
   get fixedSize(): number {
     return this.shape.fixedSize;
@@ -224,12 +275,15 @@ export class Struct<F extends Fields> {
         `needs ${this.fixedSize} bytes, has ${Math.max(0, end - start)}`,
       );
     }
-    const out: Record<string, unknown> = {};
-    const hidden = this.vars.length ? new Map<FixedSlot, number>() : undefined;
+    const hidden = this.vars.length ? new Array<number>(this.fixed.length) : undefined;
+    const compiled = this.compiled;
+    let out: Record<string, unknown>;
     // Set by a size field: the struct then occupies exactly that many bytes (padding after its last
     // part included), which is where the next element of a list starts (ACE.AceSize, ACL.AclSize).
     let sizedEnd: number | undefined;
-    for (const slot of this.fixed) {
+    if (compiled) out = compiled.read(buf, start, hidden);
+    else out = {};
+    for (const slot of compiled ? NO_SLOTS : this.fixed) {
       const f = slot.field;
       const v = slot.codec.read(buf, start + slot.off);
       switch (f.kind) {
@@ -242,7 +296,7 @@ export class Struct<F extends Fields> {
         case "length":
         case "count":
         case "tag":
-          hidden!.set(slot, v as number);
+          hidden![slot.index] = v as number;
           break;
         case "size": {
           const { from } = this.sizeSlots.find((s) => s.slot === slot)!;
@@ -267,15 +321,15 @@ export class Struct<F extends Fields> {
     const innerCtx: CodecContext = ctx ?? { base: ctxBase };
     for (const v of this.vars) {
       const lengthField = v.lengthSlot?.field as LengthField | undefined;
-      const length = v.lengthSlot ? hidden!.get(v.lengthSlot)! - lengthField!.adjust : undefined;
-      const count = v.countSlot ? hidden!.get(v.countSlot)! : undefined;
-      const tag = v.tagSlot ? hidden!.get(v.tagSlot)! : undefined;
+      const length = v.lengthSlot ? hidden![v.lengthSlot.index]! - lengthField!.adjust : undefined;
+      const count = v.countSlot ? hidden![v.countSlot.index]! : undefined;
+      const tag = v.tagSlot ? hidden![v.tagSlot.index]! : undefined;
       // A tagged union decodes even an empty part (its type alone may be the value).
       const empty = (length === 0 || count === 0) && !v.tagSlot;
       let pos: number;
       if (v.offsetSlot) {
         const f = v.offsetSlot.field as OffsetField;
-        const rel = hidden!.get(v.offsetSlot)!;
+        const rel = hidden![v.offsetSlot.index]!;
         pos = this.offsetBase(f, start, ctxBase) + rel;
         // A zero offset is "absent" for an empty part, and for a zeroIfEmpty offset whenever 0 cannot be
         // a real position (it would point into the fixed fields): MS-DTYP SECURITY_DESCRIPTOR.OffsetOwner
@@ -325,6 +379,15 @@ export class Struct<F extends Fields> {
   /** Encodes into a fresh buffer. */
   encode(value: Input<F>): Buffer {
     const v = value as Record<string, unknown>;
+    // Fixed fields only (the SMB2 header, most request bodies' heads): no layout to work out.
+    if (this.vars.length === 0) {
+      const compiled = this.compiled;
+      if (compiled) {
+        const buf = zeroed(Math.max(this.fixedSize, this.minSize));
+        compiled.write(buf, 0, v, NO_COMPUTED);
+        return buf;
+      }
+    }
     const lay = this.layout(v, this.encodeBase);
     const buf = zeroed(lay.size);
     this.writeLaid(buf, 0, v, lay, { base: -this.encodeBase }, false);
@@ -395,9 +458,11 @@ export class Struct<F extends Fields> {
     ctx: CodecContext,
     skipZeroCopy: boolean,
   ): void {
-    const computed = new Map<string, number>();
-    for (const { slot, from } of this.sizeSlots) computed.set(slot.name, lay.size - from);
-    this.vars.forEach((slot, i) => {
+    const computed = new Array<number | undefined>(this.fixed.length);
+    for (const { slot, from } of this.sizeSlots) computed[slot.index] = lay.size - from;
+    const vars = this.vars;
+    for (let i = 0; i < vars.length; i++) {
+      const slot = vars[i]!;
       const val = v[slot.name] ?? slot.codec.empty;
       const pos = off + lay.positions[i]!;
       const size = slot.codec.size(val);
@@ -405,21 +470,24 @@ export class Struct<F extends Fields> {
       if (slot.offsetSlot) {
         const f = slot.offsetSlot.field as OffsetField;
         const isEmpty = size === 0 || count === 0;
-        computed.set(
-          slot.offsetSlot.name,
-          f.zeroIfEmpty && isEmpty ? 0 : pos - this.offsetBase(f, off, ctx.base),
-        );
+        computed[slot.offsetSlot.index] =
+          f.zeroIfEmpty && isEmpty ? 0 : pos - this.offsetBase(f, off, ctx.base);
       }
       if (slot.lengthSlot)
-        computed.set(slot.lengthSlot.name, size + (slot.lengthSlot.field as LengthField).adjust);
+        computed[slot.lengthSlot.index] = size + (slot.lengthSlot.field as LengthField).adjust;
       if (slot.countSlot) {
         if (count === undefined)
           throw new Error(`${this.name}.${slot.name}: count field on an uncountable part`);
-        computed.set(slot.countSlot.name, count);
+        computed[slot.countSlot.index] = count;
       }
-      if (slot.tagSlot) computed.set(slot.tagSlot.name, slot.codec.tag!(val));
+      if (slot.tagSlot) computed[slot.tagSlot.index] = slot.codec.tag!(val);
       if (!(skipZeroCopy && slot.codec.zeroCopy)) slot.codec.write(buf, pos, val, ctx);
-    });
+    }
+    const compiled = this.compiled;
+    if (compiled) {
+      compiled.write(buf, off, v, computed);
+      return;
+    }
     for (const slot of this.fixed) {
       const f = slot.field;
       let val: unknown;
@@ -435,7 +503,7 @@ export class Struct<F extends Fields> {
         case "count":
         case "tag":
         case "size":
-          val = computed.get(slot.name);
+          val = computed[slot.index];
           break;
         default:
           val = v[slot.name];
@@ -447,6 +515,9 @@ export class Struct<F extends Fields> {
     }
   }
 }
+
+const NO_SLOTS: readonly FixedSlot[] = [];
+const NO_COMPUTED: (number | undefined)[] = [];
 
 export function alignUp(n: number, align: number): number {
   return align <= 1 ? n : Math.ceil(n / align) * align;
