@@ -192,13 +192,26 @@ async function readWindow(
   const reuse = !!opts.reuseBuffers;
   const retry = opts.retry ?? once;
   const signal = opts.signal;
-  // A Fifo, not an array with shift(): see Fifo.
+  // Issued and not yet delivered, in file order. A Fifo, not an array with shift(): see Fifo.
   const inflight = new Fifo<Promise<Chunk>>();
+  // Replies come back out of order (Samba completes READs on a thread pool: 6% of 64 KiB READs, a
+  // quarter of 4 MiB ones, measured here), so the window counts requests the server has not answered
+  // yet, refilled as any of them is answered; those answered ahead of the oldest wait for it, up to
+  // `ahead` requests issued and not yet delivered. SMB 3.1.1, 4 MiB x 4, 12 alternating runs: 458 ms
+  // per GiB against 516 when refilling only as the oldest is delivered; 2x the window instead of 1.5x
+  // kept more per-request objects alive across GCs on 64 KiB READs (97 instead of 71 MiB peak RSS).
+  const ahead = window + Math.ceil(window / 2);
+  let atServer = 0;
+  let undelivered = 0;
   let next = offset;
   let delivered = 0;
   let eof = false;
+  const answered = () => {
+    atServer--;
+    if (window - atServer >= refill) issue();
+  };
   const issue = () => {
-    while (!eof && inflight.length < window && next < end) {
+    while (!eof && atServer < window && undelivered < ahead && next < end) {
       const n = Math.min(chunk, end - next);
       const at = next;
       const p = retry(
@@ -208,7 +221,10 @@ async function readWindow(
             : open.read(at, n, { signal, replay }).then((data): Chunk => ({ data })),
         signal,
       );
-      p.catch(() => {}); // awaited in order below; avoid unhandled rejections of later ones
+      // Also keeps a rejection of a later request from being unhandled: all are awaited in order below.
+      p.then(answered, answered);
+      atServer++;
+      undelivered++;
       inflight.push(p);
       next += n;
     }
@@ -226,6 +242,7 @@ async function readWindow(
     } finally {
       release?.();
     }
+    undelivered--;
     const expected = Math.min(chunk, end - (pos - data.length));
     if (data.length < expected) {
       // End of file (or a short read): stop issuing; drain what is in flight without delivering.
@@ -235,7 +252,7 @@ async function readWindow(
       }
       break;
     }
-    if (window - inflight.length >= refill) issue();
+    if (window - atServer >= refill) issue();
   }
   return delivered;
 }

@@ -68,6 +68,36 @@ describe("window refill", () => {
     expect(await p).toBe(64 * 6);
   });
 
+  it("reads: replies answered ahead of the oldest free their slots at once (up to 1.5x the window issued)", async () => {
+    const { open, requests } = fakeOpen();
+    const delivered: number[] = [];
+    const p = pipelinedRead(open, 0, 64 * 12, (_c, at) => void delivered.push(at), {
+      chunkSize: 64,
+      window: 4,
+    });
+    await turn();
+    expect(requests).toHaveLength(4);
+    // The oldest READ is slow; the next ones are answered: new READs go out while it is outstanding ...
+    requests[1]!.resolve();
+    await turn();
+    expect(requests).toHaveLength(5);
+    requests[2]!.resolve();
+    await turn();
+    expect(requests).toHaveLength(6);
+    // ... but no more than 6 issued and undelivered: the answered ones wait for the oldest.
+    requests[3]!.resolve();
+    requests[4]!.resolve();
+    await turn();
+    expect(requests).toHaveLength(6);
+    expect(delivered).toEqual([]);
+    requests[0]!.resolve();
+    await turn();
+    expect(delivered).toEqual([0, 64, 128, 192, 256]);
+    await completeRest(requests, 5);
+    expect(await p).toBe(64 * 12);
+    expect(delivered).toEqual(Array.from({ length: 12 }, (_, i) => i * 64));
+  });
+
   it("writes: a full window of 16 takes new WRITEs once two slots are free", async () => {
     const { open, requests } = fakeOpen();
     const data = Buffer.alloc(64 * 40, 1);

@@ -9,7 +9,7 @@
 import { type Socket, connect as netConnect } from "node:net";
 import { BufferPool } from "./buffer-pool.js";
 import { ConnectionClosedError, RequestAbortedError, SmbTransportError } from "./errors.js";
-import { FrameReader, frameHeader } from "./frame-reader.js";
+import { FrameReader } from "./frame-reader.js";
 import type { Transport, TransportHandlers } from "./transport.js";
 
 /**
@@ -27,6 +27,8 @@ import type { Transport, TransportHandlers } from "./transport.js";
  */
 /** Once this many bytes are corked they are flushed at once rather than at the end of the tick (see send). */
 const FLUSH_NOW = 1024 * 1024;
+/** Leading segments are copied into the frame prefix's buffer while the total stays within this. */
+const COALESCE_MAX = 512;
 
 let allocatorPrimed = false;
 function primeAllocator(): void {
@@ -190,8 +192,24 @@ export class TcpTransport implements Transport {
       socket.cork();
       process.nextTick(this.flush);
     }
-    socket.write(frameHeader(length));
-    for (const s of segments) socket.write(s);
+    // The frame prefix and the small segments before the payload (SMB2 header, request body: ~120
+    // bytes for a READ or a 64 KiB WRITE) go out as one buffer: one socket.write, one iovec and one
+    // Writable entry per message instead of three (16,384 messages per GiB on SMB 2.0.2).
+    let head = 0;
+    let headBytes = 4;
+    while (head < segments.length && headBytes + segments[head]!.length <= COALESCE_MAX) {
+      headBytes += segments[head]!.length;
+      head++;
+    }
+    if (length > 0xffffff) throw new RangeError(`SMB2 frame of ${length} bytes is too large for direct TCP`);
+    const first = Buffer.allocUnsafe(headBytes);
+    first.writeUInt32BE(length, 0);
+    for (let i = 0, at = 4; i < head; i++) {
+      first.set(segments[i]!, at);
+      at += segments[i]!.length;
+    }
+    socket.write(first);
+    for (let i = head; i < segments.length; i++) socket.write(segments[i]!);
     // Large messages go out at once (with whatever small ones precede them): a burst of big signed or
     // encrypted WRITEs would otherwise wait for the last one to be sealed, leaving the server idle. Up
     // to FLUSH_NOW bytes share one writev (up to sixteen 64 KiB WRITEs of SMB 2.0.2: measured 10% less
