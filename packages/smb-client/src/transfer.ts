@@ -231,28 +231,39 @@ async function readWindow(
   };
   issue();
   let pos = offset;
-  while (inflight.length > 0) {
-    const { data, release } = await inflight.shift()!;
-    try {
-      if (data.length > 0) {
-        await onData(data, pos);
-        pos += data.length;
-        delivered += data.length;
+  try {
+    while (inflight.length > 0) {
+      const { data, release } = await inflight.shift()!;
+      try {
+        if (data.length > 0) {
+          await onData(data, pos);
+          pos += data.length;
+          delivered += data.length;
+        }
+      } finally {
+        release?.();
       }
-    } finally {
-      release?.();
-    }
-    undelivered--;
-    const expected = Math.min(chunk, end - (pos - data.length));
-    if (data.length < expected) {
-      // End of file (or a short read): stop issuing; drain what is in flight without delivering.
-      eof = true;
-      for (const r of await Promise.allSettled(inflight.takeAll())) {
-        if (r.status === "fulfilled") r.value.release?.();
+      undelivered--;
+      const expected = Math.min(chunk, end - (pos - data.length));
+      if (data.length < expected) {
+        // End of file (or a short read): stop issuing; drain what is in flight without delivering.
+        eof = true;
+        for (const r of await Promise.allSettled(inflight.takeAll())) {
+          if (r.status === "fulfilled") r.value.release?.();
+        }
+        break;
       }
-      break;
+      if (window - atServer >= refill) issue();
     }
-    if (window - atServer >= refill) issue();
+  } finally {
+    // Done, or failed (a READ, onData, an abort): replies still to come issue nothing more, and the
+    // receive buffers of those never delivered go back to the pool once they arrive.
+    eof = true;
+    for (const p of inflight.takeAll())
+      p.then(
+        (c) => c.release?.(),
+        () => {},
+      );
   }
   return delivered;
 }

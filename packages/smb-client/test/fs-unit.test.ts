@@ -19,6 +19,7 @@ import { mapLimit } from "../src/fs/limit.js";
 import { flagToCreate } from "../src/fs/read-write.js";
 import { createName } from "../src/fs/resolver.js";
 import { toFiletime } from "../src/fs/stats.js";
+import { streamWindow } from "../src/fs/streams.js";
 import {
   configure,
   getDefaults,
@@ -343,5 +344,16 @@ describe("helpers", () => {
     await expect(c.open("//s/share/x", "q")).rejects.toThrow(SmbClientError);
     expect(() => c.createReadStream("//s/share/x", { start: -1 })).toThrow(SmbClientError);
     await expect(c.setxattr("//s/share/x", "bad\u0001name", "v")).rejects.toThrow(SmbClientError);
+  });
+});
+
+describe("stream windows", () => {
+  it("keep 4 MiB in flight: 4 x 1 MiB, or more requests when the server's maximum is smaller", () => {
+    expect(streamWindow(1 << 20, 8 << 20, 16)).toBe(4);
+    // SMB 2.0.2: 64 KiB requests; reads are capped at 16, writes at 64.
+    expect(streamWindow(1 << 20, 64 << 10, 16)).toBe(16);
+    expect(streamWindow(1 << 20, 64 << 10, 64)).toBe(64);
+    expect(streamWindow(1 << 20, 1 << 20, 64)).toBe(4);
+    expect(streamWindow(8 << 20, 8 << 20, 16)).toBe(2);
   });
 });

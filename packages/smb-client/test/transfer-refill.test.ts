@@ -98,6 +98,28 @@ describe("window refill", () => {
     expect(delivered).toEqual(Array.from({ length: 12 }, (_, i) => i * 64));
   });
 
+  it("reads: once a read has failed, later replies issue no more READs", async () => {
+    const { open, requests } = fakeOpen();
+    const p = pipelinedRead(
+      open,
+      0,
+      64 * 40,
+      () => {
+        throw new Error("consumer failed");
+      },
+      { chunkSize: 64, window: 4 },
+    );
+    await turn();
+    expect(requests).toHaveLength(4);
+    requests[0]!.resolve();
+    await expect(p).rejects.toThrow("consumer failed");
+    const issued = requests.length;
+    for (const r of requests.slice(1)) r.resolve();
+    await turn();
+    await turn();
+    expect(requests).toHaveLength(issued);
+  });
+
   it("writes: a full window of 16 takes new WRITEs once two slots are free", async () => {
     const { open, requests } = fakeOpen();
     const data = Buffer.alloc(64 * 40, 1);

@@ -230,6 +230,8 @@ describe("field tables are laid out on first use", () => {
       { creditCharge: 0x10000 },
       { creditCharge: -1 },
       { creditCharge: 1.5 },
+      { creditCharge: 5n },
+      { command: "5" },
       { status: 2 ** 32 },
       { messageId: -1n },
       { messageId: 2n ** 64n },
@@ -248,6 +250,30 @@ describe("field tables are laid out on first use", () => {
       expect(message, JSON.stringify(Object.keys(bad))).toBeDefined();
       expect(() => Smb2Header.encode(v)).toThrow(message!);
     }
+  });
+
+  it("u64 reads and writes equal Buffer's bigint methods (values below and above 2^53, repeated)", () => {
+    const u64s = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+      fc.bigInt({ min: 0n, max: 2n ** 53n + 5n }),
+      fc.constantFrom(0n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 64n - 1n, 2n ** 32n, 2n ** 32n - 1n),
+    );
+    fc.assert(
+      fc.property(fc.array(u64s, { minLength: 1, maxLength: 6 }), (values) => {
+        for (const v of [...values, ...values]) {
+          const a = Buffer.alloc(8);
+          const b = Buffer.alloc(8);
+          u64.write(a, 0, v);
+          b.writeBigUInt64LE(v, 0);
+          expect(a.equals(b)).toBe(true);
+          expect(u64.read(a, 0)).toBe(v);
+        }
+      }),
+    );
+    // Whatever is not a u64 throws as Buffer's own method does (codecs that write without a check).
+    expect(() => u64.write(Buffer.alloc(8), 0, 5 as unknown as bigint)).toThrow(TypeError);
+    expect(() => u64.write(Buffer.alloc(8), 0, 2n ** 64n)).toThrow(RangeError);
+    expect(() => u64.write(Buffer.alloc(8), 0, -1n)).toThrow(RangeError);
   });
 
   it("a misdeclared table throws when it is first used, with what is wrong", () => {

@@ -72,13 +72,13 @@ function readExpr(slot: CompilableSlot, i: number): string {
 function validExpr(codec: FixedCodec<unknown>): string | undefined {
   switch (codec.prim) {
     case "u8":
-      return "(x & 0xff) === x";
+      return `typeof x === "number" && (x & 0xff) === x`;
     case "u16":
-      return "(x & 0xffff) === x";
+      return `typeof x === "number" && (x & 0xffff) === x`;
     case "u32":
-      return "x >>> 0 === x";
+      return `typeof x === "number" && x >>> 0 === x`;
     case "i32":
-      return "(x | 0) === x";
+      return `typeof x === "number" && (x | 0) === x`;
     case "u64":
       return `typeof x === "bigint" && x >= 0n && x <= ${U64_MAX}`;
     case "i64":

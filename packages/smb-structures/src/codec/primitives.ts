@@ -84,8 +84,15 @@ export function readU64(b: Buffer, off: number): bigint {
   return readBig;
 }
 
-/** Writes a u64 (0 <= v < 2^64, checked by the caller) without intermediate bigints. */
+/**
+ * Writes a u64 without intermediate bigints. Anything but a bigint in 0..2^64-1 goes to
+ * Buffer#writeBigUInt64LE, which throws as before (codecs that write without checking first).
+ */
 export function writeU64(b: Buffer, off: number, v: bigint): void {
+  if (typeof v !== "bigint" || v < 0n || v > 0xffffffffffffffffn) {
+    b.writeBigUInt64LE(v, off);
+    return;
+  }
   if (v <= 0x1fffffffffffffn) {
     const n = Number(v);
     const lo = n >>> 0;
@@ -94,9 +101,9 @@ export function writeU64(b: Buffer, off: number, v: bigint): void {
     return;
   }
   if (v !== writeBig) {
-    writeBig = v;
     writeLo = Number(v & 0xffffffffn);
     writeHi = Number(v >> 32n);
+    writeBig = v;
   }
   b.writeUInt32LE(writeLo, off);
   b.writeUInt32LE(writeHi, off + 4);
