@@ -4,18 +4,10 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Open, type SmbDirent } from "../src/index.js";
-import { client, SHARES, samba, scratch, uniq } from "./fs-helpers.js";
+import { client, samba, scratchClient, SHARES, uniq } from "./fs-helpers.js";
 
 describe.each(SHARES)("directories on %s", (share) => {
-  const smb = client();
-  const dir = scratch(share, "dirs");
-  beforeAll(async () => {
-    await smb.mkdir(dir);
-  });
-  afterAll(async () => {
-    await smb.rm(dir, { recursive: true, force: true });
-    await smb.close();
-  });
+  const { smb, dir } = scratchClient(share, "dirs");
 
   it("mkdir: EEXIST, ENOENT without recursive, recursive returns the first directory created", async () => {
     await smb.mkdir(`${dir}/m1`);

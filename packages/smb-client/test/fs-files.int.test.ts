@@ -1,20 +1,12 @@
 // readFile / writeFile / appendFile / stat / statfs / exists / access / utimes / truncate / chmod / unlink
 // against the real Samba, on the plain and the encrypted share, with fs-style error codes.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { SmbError } from "../src/index.js";
-import { client, SHARES, samba, scratch } from "./fs-helpers.js";
+import { client, samba, scratchClient, SHARES } from "./fs-helpers.js";
 
 describe.each(SHARES)("files on %s", (share) => {
-  const smb = client();
-  const dir = scratch(share, "files");
-  beforeAll(async () => {
-    await smb.mkdir(dir);
-  });
-  afterAll(async () => {
-    await smb.rm(dir, { recursive: true, force: true });
-    await smb.close();
-  });
+  const { smb, dir } = scratchClient(share, "files");
 
   it("writes and reads back a string, a Buffer, a Uint8Array, with encodings", async () => {
     await smb.writeFile(`${dir}/a.txt`, "hello");

@@ -4,20 +4,12 @@ import { randomBytes } from "node:crypto";
 import { getEventListeners } from "node:events";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SmbError } from "../src/index.js";
-import { client, SHARES, scratch } from "./fs-helpers.js";
+import { client, scratchClient, SHARES } from "./fs-helpers.js";
 
 describe.each(SHARES)("file handles on %s", (share) => {
-  const smb = client();
-  const dir = scratch(share, "fh");
-  beforeAll(async () => {
-    await smb.mkdir(dir);
-  });
-  afterAll(async () => {
-    await smb.rm(dir, { recursive: true, force: true });
-    await smb.close();
-  });
+  const { smb, dir } = scratchClient(share, "fh");
 
   it("reads and writes at positions and at the handle's position", async () => {
     await using fh = await smb.open(`${dir}/pos.txt`, "w+");

@@ -1,6 +1,6 @@
 // Shared by the fs-*.int.test.ts files: a client on the test server and unique scratch directories.
 import { randomBytes } from "node:crypto";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { SmbClient, type SmbClientOptions } from "../src/index.js";
 
 export const samba = inject("samba");
@@ -28,3 +28,20 @@ export function scratch(share: string, prefix: string): string {
 
 /** The shares the file tests run on: plain and encrypted (the latter only on the local server). */
 export const SHARES = samba.external ? [SHARE] : [SHARE, "share-encrypted"];
+
+/**
+ * For a describe block: a client and a fresh scratch directory on `share`, created before its tests and
+ * removed (with the client closed) after them.
+ */
+export function scratchClient(share: string, prefix: string, opts: SmbClientOptions = {}) {
+  const smb = client(opts);
+  const dir = scratch(share, prefix);
+  beforeAll(async () => {
+    await smb.mkdir(dir);
+  });
+  afterAll(async () => {
+    await smb.rm(dir, { recursive: true, force: true });
+    await smb.close();
+  });
+  return { smb, dir };
+}

@@ -1,20 +1,12 @@
 // The bridges from the high-level API to the low-level one: SmbClient.withTree hands out the pooled,
 // resolved Tree of a path's share; SmbFileHandle.transferOptions drives transfer.ts on the handle's open.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pipelinedRead, pipelinedWriteFrom } from "../src/index.js";
-import { client, SHARE, scratch } from "./fs-helpers.js";
+import { scratchClient, SHARE } from "./fs-helpers.js";
 
 describe("withTree and transferOptions", () => {
-  const smb = client();
-  const dir = scratch(SHARE, "wt");
-  beforeAll(async () => {
-    await smb.mkdir(dir);
-  });
-  afterAll(async () => {
-    await smb.rm(dir, { recursive: true, force: true });
-    await smb.close();
-  });
+  const { smb, dir } = scratchClient(SHARE, "wt");
 
   it("withTree runs on the pooled tree of the path's share and returns fn's value", async () => {
     const before = smb.poolSize.trees;

@@ -3,21 +3,13 @@
 // WRITE size, window or the piece size; the same for writeFile of an iterable, whose next chunk Node's
 // fs.writeFile asks for only after the previous one was written.
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, SHARE, scratch } from "./fs-helpers.js";
+import { describe, expect, it } from "vitest";
+import { scratchClient, SHARE } from "./fs-helpers.js";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 describe("createWriteStream with a producer that reuses its buffer", () => {
-  const smb = client();
-  const dir = scratch(SHARE, "reuse");
-  beforeAll(async () => {
-    await smb.mkdir(dir);
-  });
-  afterAll(async () => {
-    await smb.rm(dir, { recursive: true, force: true });
-    await smb.close();
-  });
+  const { smb, dir } = scratchClient(SHARE, "reuse");
 
   for (const [piece, count, chunkSize] of [
     [256 * 1024, 64, undefined],

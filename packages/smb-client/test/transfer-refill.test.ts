@@ -31,12 +31,15 @@ function fakeOpen(max = 64) {
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
+/** Answers the requests at `indexes`, then lets the transfer react. */
+async function answer(requests: Pending[], ...indexes: number[]): Promise<void> {
+  for (const i of indexes) requests[i]!.resolve();
+  await turn();
+}
+
 /** Completes requests one at a time from `from`, letting the transfer issue more in between. */
 async function completeRest(requests: Pending[], from: number): Promise<void> {
-  for (let i = from; i < requests.length; i++) {
-    requests[i]!.resolve();
-    await turn();
-  }
+  for (let i = from; i < requests.length; i++) await answer(requests, i);
 }
 
 describe("window refill", () => {
@@ -45,11 +48,9 @@ describe("window refill", () => {
     const p = pipelinedRead(open, 0, 64 * 40, () => {}, { chunkSize: 64, window: 16 });
     await turn();
     expect(requests).toHaveLength(16);
-    requests[0]!.resolve();
-    await turn();
+    await answer(requests, 0);
     expect(requests).toHaveLength(16); // one slot free: wait for a batch of two
-    requests[1]!.resolve();
-    await turn();
+    await answer(requests, 1);
     expect(requests).toHaveLength(18);
     await completeRest(requests, 2);
     expect(await p).toBe(64 * 40);
@@ -61,8 +62,7 @@ describe("window refill", () => {
     const p = pipelinedRead(open, 0, 64 * 6, () => {}, { chunkSize: 64, window: 4 });
     await turn();
     expect(requests).toHaveLength(4);
-    requests[0]!.resolve();
-    await turn();
+    await answer(requests, 0);
     expect(requests).toHaveLength(5);
     await completeRest(requests, 1);
     expect(await p).toBe(64 * 6);
@@ -78,20 +78,15 @@ describe("window refill", () => {
     await turn();
     expect(requests).toHaveLength(4);
     // The oldest READ is slow; the next ones are answered: new READs go out while it is outstanding ...
-    requests[1]!.resolve();
-    await turn();
+    await answer(requests, 1);
     expect(requests).toHaveLength(5);
-    requests[2]!.resolve();
-    await turn();
+    await answer(requests, 2);
     expect(requests).toHaveLength(6);
     // ... but no more than 6 issued and undelivered: the answered ones wait for the oldest.
-    requests[3]!.resolve();
-    requests[4]!.resolve();
-    await turn();
+    await answer(requests, 3, 4);
     expect(requests).toHaveLength(6);
     expect(delivered).toEqual([]);
-    requests[0]!.resolve();
-    await turn();
+    await answer(requests, 0);
     expect(delivered).toEqual([0, 64, 128, 192, 256]);
     await completeRest(requests, 5);
     expect(await p).toBe(64 * 12);
@@ -126,11 +121,9 @@ describe("window refill", () => {
     const p = pipelinedWriteFrom(open, [data], 0, { chunkSize: 64, window: 16 });
     await turn();
     expect(requests).toHaveLength(16);
-    requests[0]!.resolve();
-    await turn();
+    await answer(requests, 0);
     expect(requests).toHaveLength(16);
-    requests[1]!.resolve();
-    await turn();
+    await answer(requests, 1);
     expect(requests).toHaveLength(18);
     await completeRest(requests, 2);
     expect(await p).toBe(data.length);

@@ -11,7 +11,6 @@
 import { Readable, type ReadableOptions, Writable, type WritableOptions } from "node:stream";
 import { CreateOptions as CreateOptionBits } from "smb-structures";
 import { pipelinedRead, pipelinedWriteFrom, type TransferOptions, transferSizing } from "../transfer.js";
-import type { Open } from "../open.js";
 import type { ClientCore } from "./core.js";
 import { DurableHandle } from "./durable.js";
 import { abortError, invalidArg, toFsError } from "./errors.js";
@@ -59,11 +58,11 @@ export interface WriteStreamOptions extends CallOptions {
 }
 
 /**
- * WRITE size for write streams when neither the stream nor the client sets one: 1 MiB, measured here
- * to be 1.5-3x faster than the 2 MiB transfer default for stream-shaped input (pieces of 64 KiB to
- * 2 MiB that pipelinedWriteFrom must glue into requests).
+ * Request size of streams when neither the stream nor the client sets one: 1 MiB. WRITEs: measured here
+ * 1.5-3x faster than the 2 MiB transfer default for stream-shaped input (pieces of 64 KiB to 2 MiB that
+ * pipelinedWriteFrom must glue into requests); READs: 1 MiB receive buffers instead of 4 MiB ones.
  */
-const STREAM_WRITE_CHUNK = 1024 * 1024;
+const STREAM_CHUNK = 1024 * 1024;
 /**
  * Bytes in flight for streams with the default request sizes: 4 MiB (4 x 1 MiB, or more requests when
  * the server's maximum is smaller: 64 KiB on SMB 2.0.2). Write streams, against 16 MiB (the transfer
@@ -80,20 +79,33 @@ export function streamWindow(chunk: number, max: number, cap: number): number {
 /** Full blocks a write stream queues before it holds the producer's callback (WriteQueue). */
 const WRITE_QUEUE_DEPTH = 2;
 
+/**
+ * The transfer options of a stream: the stream's, else the client's, else STREAM_CHUNK requests with
+ * STREAM_IN_FLIGHT bytes in flight. Read streams copy each READ's data into chunks the consumer owns and
+ * give the receive buffer back at once (`reuseBuffers`). Handing out the receive buffers themselves made
+ * every READ a fresh 1-4 MiB allocation: the ones in flight when V8 scavenges are promoted and wait for
+ * a full GC, and a 1 GiB stream peaked at 250-360 MiB RSS; with the copy (and 4 x 1 MiB in flight) the
+ * only per-byte garbage is the consumer's chunks.
+ */
 function transferOpts(
   core: ClientCore,
   handle: DurableHandle,
   o: { chunkSize?: number; window?: number },
   signal: AbortSignal,
-  writing = false,
+  direction: "read" | "write",
 ): TransferOptions {
   const t = handle.transfer(core.transfer(signal));
   if (o.chunkSize) t.chunkSize = o.chunkSize;
-  else if (writing && t.chunkSize === undefined) {
-    t.chunkSize = STREAM_WRITE_CHUNK;
-    t.window ??= streamWindow(STREAM_WRITE_CHUNK, handle.open.connection.negotiated.maxWriteSize, 64);
+  else if (t.chunkSize === undefined) {
+    const neg = handle.open.connection.negotiated;
+    t.chunkSize = STREAM_CHUNK;
+    t.window ??=
+      direction === "read"
+        ? streamWindow(STREAM_CHUNK, neg.maxReadSize, 16)
+        : streamWindow(STREAM_CHUNK, neg.maxWriteSize, 64);
   }
   if (o.window) t.window = o.window;
+  if (direction === "read") t.reuseBuffers = true;
   return t;
 }
 
@@ -130,30 +142,9 @@ function checkRange<T extends { start?: number; end?: number }>(opts: T): T {
   return opts;
 }
 
-/**
- * READ size of read streams when neither the stream nor the client sets one (the transfer default is
- * 4 MiB); STREAM_IN_FLIGHT of receive buffers in flight.
- */
-const STREAM_READ_CHUNK = 1024 * 1024;
 /** Most and fewest bytes per pushed chunk (the copy the consumer owns), whatever the highWaterMark. */
 const MAX_PIECE = 1024 * 1024;
 const MIN_PIECE = 64 * 1024;
-
-/**
- * Read streams copy each READ's data into chunks the consumer owns and give the receive buffer back at
- * once (`reuseBuffers`). Handing out the receive buffers themselves made every READ a fresh 1-4 MiB
- * allocation: the ones in flight when V8 scavenges are promoted and wait for a full GC, and a 1 GiB
- * stream peaked at 250-360 MiB RSS; with the copy (and 4 x 1 MiB in flight) the only per-byte garbage is
- * the consumer's chunks.
- */
-function readStreamOptions(t: TransferOptions, open: Open): TransferOptions {
-  t.reuseBuffers = true;
-  if (t.chunkSize === undefined) {
-    t.chunkSize = STREAM_READ_CHUNK;
-    t.window ??= streamWindow(STREAM_READ_CHUNK, open.connection.negotiated.maxReadSize, 16);
-  }
-  return t;
-}
 
 export class SmbReadStream extends Readable {
   /** The path as given. */
@@ -243,22 +234,19 @@ export class SmbReadStream extends Readable {
         if (this.destroyed) throw abortError(this.ac.signal);
         this.bytesRead += data.length;
         // The consumer owns what is pushed, for as long as it likes: a copy, so that the reply's receive
-        // buffer goes back to the pool (see readStreamOptions). A piece at a time, each waiting for room
+        // buffer goes back to the pool (see transferOpts). A piece at a time, each waiting for room
         // in the stream's buffer: the buffer never holds more than highWaterMark plus one piece.
         for (let o = 0; o < data.length; o += this.piece) {
           if (this.destroyed) throw abortError(this.ac.signal);
           const n = Math.min(this.piece, data.length - o);
           const copy = Buffer.allocUnsafeSlow(n);
           data.copy(copy, 0, o, o + n);
-          if (!this.push(copy)) {
-            // destroy() from a 'data' handler inside push(): _destroy has run, nothing would wake us.
-            if (this.destroyed) throw abortError(this.ac.signal);
-            await new Promise<void>((r) => (this.wake = r));
-            if (this.destroyed) throw abortError(this.ac.signal);
-          }
+          // Not after destroy() (from a 'data' handler inside push()): _destroy has run, nothing would wake
+          // us; the next piece, or the next READ, throws.
+          if (!this.push(copy) && !this.destroyed) await new Promise<void>((r) => (this.wake = r));
         }
       },
-      readStreamOptions(transferOpts(this.src.core, handle, this.opts, this.ac.signal), open),
+      transferOpts(this.src.core, handle, this.opts, this.ac.signal, "read"),
     ).then(
       () => {
         if (!this.destroyed) this.push(null);
@@ -429,7 +417,7 @@ export class SmbWriteStream extends Writable {
       this.handle = handle;
       this.pending = false;
       const at = this.opts.start ?? (f.append ? Number(handle.open.info.endOfFile) : 0);
-      const t = transferOpts(this.src.core, handle, this.opts, this.ac.signal, true);
+      const t = transferOpts(this.src.core, handle, this.opts, this.ac.signal, "write");
       const { chunk, window } = transferSizing(handle.open, "write", t);
       this.queue = new WriteQueue(chunk, WRITE_QUEUE_DEPTH, window);
       this.pump = pipelinedWriteFrom(handle.open, this.queue, at, { ...t, onChunkDone: this.queue.recycle });
